@@ -1,0 +1,33 @@
+// The /auth/* routes: register, login, me, logout.
+#pragma once
+
+#include "api/cookies.hpp"
+#include "auth/auth_service.hpp"
+#include "auth/password_policy.hpp"
+#include "http/router.hpp"
+
+namespace authd::api {
+
+struct auth_routes_options {
+  cookie_options cookie;
+  auth::password_limits passwords;
+};
+
+class auth_routes {
+ public:
+  auth_routes(auth::auth_service& service, auth_routes_options options);
+
+  // Registers POST /auth/register, POST /auth/login, GET /auth/me, GET and POST /auth/logout.
+  void install(http::router& router);
+
+ private:
+  boost::asio::awaitable<http::response> register_account(http::request_context& ctx);
+  boost::asio::awaitable<http::response> login(http::request_context& ctx);
+  boost::asio::awaitable<http::response> me(http::request_context& ctx);
+  boost::asio::awaitable<http::response> logout(http::request_context& ctx);
+
+  auth::auth_service& service_;
+  auth_routes_options options_;
+};
+
+}  // namespace authd::api

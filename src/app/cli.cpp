@@ -1,0 +1,71 @@
+#include "app/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "app/application.hpp"
+#include "config/env_file.hpp"
+#include "config/settings.hpp"
+#include "version.hpp"
+
+namespace authd::app {
+
+namespace {
+
+// Settings from the environment, then ./.env; nullopt (after saying why) when invalid.
+std::optional<config::settings> load() {
+  auto file = config::read_env_file(".env");
+  if (!file) {
+    std::cerr << "authd: .env: " << file.error() << '\n';
+    return std::nullopt;
+  }
+  auto settings =
+      config::load_settings(config::with_fallback(config::process_environment(), std::move(*file)));
+  if (!settings) {
+    std::cerr << "authd: invalid configuration: " << settings.error() << '\n';
+    return std::nullopt;
+  }
+  return std::move(*settings);
+}
+
+constexpr int exit_config = 2;
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App cli{"authd: an authentication service (register, login, me, logout)", "authd"};
+  cli.require_subcommand(1);
+
+  auto* serve_cmd =
+      cli.add_subcommand("serve", "Serve the HTTP API (migrates the embedded SQLite store first)");
+  auto* version_cmd = cli.add_subcommand("version", "Print the version");
+
+  auto* migrate_cmd = cli.add_subcommand("migrate", "Manage the database schema");
+  migrate_cmd->require_subcommand(1);
+  auto* up_cmd = migrate_cmd->add_subcommand("up", "Apply every pending migration");
+  auto* down_cmd = migrate_cmd->add_subcommand("down", "Revert the most recent migrations");
+  int steps = 1;
+  down_cmd->add_option("steps", steps, "How many migrations to revert")->check(CLI::PositiveNumber);
+  auto* status_cmd = migrate_cmd->add_subcommand("status", "List migrations and whether they are applied");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+
+  if (*version_cmd) {
+    std::cout << "authd " << authd::version << '\n';
+    return 0;
+  }
+  auto settings = load();
+  if (!settings) return exit_config;
+  if (*serve_cmd) return serve(*settings);
+  if (*up_cmd) return migrate(*settings, migrate_command::up, 0);
+  if (*down_cmd) return migrate(*settings, migrate_command::down, steps);
+  if (*status_cmd) return migrate(*settings, migrate_command::status, 0);
+  return exit_config;
+}
+
+}  // namespace authd::app

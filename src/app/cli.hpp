@@ -1,0 +1,8 @@
+// The command line: authd serve | migrate up/down/status | version.
+#pragma once
+
+namespace authd::app {
+
+int run_cli(int argc, char** argv);
+
+}  // namespace authd::app

@@ -1,0 +1,167 @@
+#include "auth/auth_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "auth/ids.hpp"
+#include "auth/offload.hpp"
+
+namespace authd::auth {
+
+namespace {
+
+using store::store_error;
+
+constexpr store::micros micros_per_second = 1'000'000;
+
+auth_error to_auth_error(store_error e) {
+  switch (e) {
+    case store_error::duplicate_email:
+      return auth_error::user_exists;
+    case store_error::unavailable:
+      return auth_error::unavailable;
+    case store_error::internal:
+      break;
+  }
+  return auth_error::internal;
+}
+
+token_failure to_token_failure(store_error e) {
+  return e == store_error::unavailable ? token_failure::unavailable : token_failure::internal;
+}
+
+}  // namespace
+
+store::micros system_now() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+auth_service::auth_service(store::store& store, const password_hasher& hasher, hash_pool& pool,
+                           const token_codec& tokens, auth_options options, clock_fn now)
+    : store_(store), hasher_(hasher), pool_(pool), tokens_(tokens), options_(options), now_(std::move(now)) {}
+
+store::session_record auth_service::new_session(const std::string& user_id, client_info client) const {
+  store::session_record s;
+  s.id = random_uuid();
+  s.user_id = user_id;
+  s.created = now_();
+  s.expires = s.created + options_.token_lifetime.count() * micros_per_second;
+  s.user_agent = std::move(client.user_agent);
+  s.client_address = std::move(client.address);
+  return s;
+}
+
+std::string auth_service::issue_token(const store::session_record& session) const {
+  return tokens_.issue({.subject = session.user_id,
+                        .session_id = session.id,
+                        .issued_at = session.created / micros_per_second,
+                        .expires_at = session.expires / micros_per_second});
+}
+
+boost::asio::awaitable<result<signed_in, auth_error>> auth_service::register_account(new_account account,
+                                                                                     client_info client) {
+  // Lambdas handed to co_await capture by reference only: g++ 12 may destroy by-value captures
+  // of a temporary in a co_await expression twice.
+  const std::string password = std::move(account.password);
+  auto hashed = co_await run_on_pool(pool_, [this, &password] { return hasher_.hash(password); });
+  if (!hashed) co_return auth_error::busy;
+
+  store::user_record user;
+  user.id = random_uuid();
+  user.name = std::move(account.name);
+  user.email = std::move(account.email.email);
+  user.email_key = std::move(account.email.key);
+  user.password_hash = std::move(*hashed);
+  user.created = now_();
+
+  auto session = new_session(user.id, std::move(client));
+  // The unique index decides duplicates: no check-then-insert race.
+  auto created = co_await store_.create_user(user, session);
+  if (!created) co_return to_auth_error(created.error());
+  auto token = issue_token(session);
+  co_return signed_in{std::move(user), std::move(token)};
+}
+
+boost::asio::awaitable<result<signed_in, auth_error>> auth_service::login(normalized_email email,
+                                                                          std::string password,
+                                                                          client_info client) {
+  auto found = co_await store_.find_user_by_email_key(email.key);
+  if (!found) co_return to_auth_error(found.error());
+
+  if (!*found) {
+    // Same work as a real verification, so timing does not tell whether the account exists.
+    auto done = co_await run_on_pool(pool_, [this, &password] {
+      hasher_.dummy_verify(password);
+      return true;
+    });
+    if (!done) co_return auth_error::busy;
+    co_return auth_error::invalid_credentials;
+  }
+
+  store::user_record user = std::move(**found);
+  auto outcome = co_await run_on_pool(
+      pool_, [this, &password, &user] { return hasher_.verify(password, user.password_hash); });
+  if (!outcome) co_return auth_error::busy;
+  if (*outcome == verify_outcome::mismatch) co_return auth_error::invalid_credentials;
+
+  if (*outcome == verify_outcome::match_needs_rehash) {
+    // Upgrade hashes written with other parameters (e.g. the original service's) while we have
+    // the password; a failure here must not fail the login.
+    auto rehashed = co_await run_on_pool(pool_, [this, &password] { return hasher_.hash(password); });
+    if (rehashed) {
+      auto updated = co_await store_.update_password_hash(user.id, *rehashed);
+      if (updated) {
+        user.password_hash = std::move(*rehashed);
+      } else {
+        spdlog::warn("rehash after login could not be stored (user {})", user.id);
+      }
+    }
+  }
+  co_return co_await start_session(std::move(user), std::move(client));
+}
+
+boost::asio::awaitable<result<signed_in, auth_error>> auth_service::start_session(store::user_record user,
+                                                                                  client_info client) {
+  auto session = new_session(user.id, std::move(client));
+  auto created = co_await store_.create_session(session);
+  if (!created) co_return to_auth_error(created.error());
+  auto token = issue_token(session);
+  co_return signed_in{std::move(user), std::move(token)};
+}
+
+boost::asio::awaitable<result<store::user_record, token_failure>> auth_service::authenticate(
+    std::string_view token) {
+  const store::micros now = now_();
+  auto claims = tokens_.verify(token, now / micros_per_second);
+  if (!claims)
+    co_return claims.error() == token_error::expired ? token_failure::expired : token_failure::invalid;
+  if (!is_uuid(claims->subject) || !is_uuid(claims->session_id)) co_return token_failure::invalid;
+
+  auto found = co_await store_.find_user_and_session(claims->subject, claims->session_id);
+  if (!found) co_return to_token_failure(found.error());
+  if (!found->user) co_return token_failure::user_not_found;
+  const auto& session = found->session;
+  if (!session || session->revoked) co_return token_failure::invalid;
+  if (session->expires <= now) co_return token_failure::expired;
+  co_return std::move(*found->user);
+}
+
+boost::asio::awaitable<void> auth_service::logout(std::string_view token) {
+  const store::micros now = now_();
+  auto claims = tokens_.verify(token, now / micros_per_second);
+  if (!claims) co_return;  // forged or expired: nothing of ours to revoke
+  auto revoked = co_await store_.revoke_session(claims->session_id, now);
+  if (!revoked) spdlog::warn("logout could not revoke session {}", claims->session_id);
+}
+
+boost::asio::awaitable<void> auth_service::sweep_sessions() {
+  auto deleted = co_await store_.delete_sessions_ended_before(now_());
+  if (!deleted) {
+    spdlog::warn("session sweep failed");
+  } else if (*deleted > 0) {
+    spdlog::info("session sweep removed {} ended sessions", *deleted);
+  }
+}
+
+}  // namespace authd::auth

@@ -1,0 +1,96 @@
+// The authentication use cases: register, log in, authenticate a token, log out. Orchestrates the
+// store, the hasher (on its pool) and the token codec; knows nothing of HTTP or SQL.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/result.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "auth/email_policy.hpp"
+#include "auth/hash_pool.hpp"
+#include "auth/password_hasher.hpp"
+#include "auth/token_codec.hpp"
+#include "store/store.hpp"
+
+namespace authd::auth {
+
+// Microseconds since the Unix epoch; injectable so tests can move time.
+using clock_fn = std::function<store::micros()>;
+store::micros system_now();
+
+struct auth_options {
+  std::chrono::seconds token_lifetime{1800};
+};
+
+// Who is asking, kept on the session row.
+struct client_info {
+  std::string user_agent;
+  std::string address;
+};
+
+// Input that already passed the API's validation.
+struct new_account {
+  std::string name;
+  normalized_email email;
+  std::string password;
+};
+
+struct signed_in {
+  store::user_record user;
+  std::string token;
+};
+
+enum class auth_error {
+  user_exists,          // registration: the email is taken
+  invalid_credentials,  // login: unknown email or wrong password, indistinguishable
+  busy,                 // the hashing queue is full: try again shortly
+  unavailable,          // the store cannot be reached
+  internal,
+};
+
+enum class token_failure {
+  invalid,         // bad token, or its session was revoked or is unknown
+  expired,         // token or session expired
+  user_not_found,  // correctly signed, but the user is gone
+  unavailable,     // the store cannot be reached
+  internal,
+};
+
+template <class T, class E>
+using result = boost::system::result<T, E>;
+
+class auth_service {
+ public:
+  auth_service(store::store& store, const password_hasher& hasher, hash_pool& pool, const token_codec& tokens,
+               auth_options options, clock_fn now = system_now);
+
+  boost::asio::awaitable<result<signed_in, auth_error>> register_account(new_account account,
+                                                                         client_info client);
+  boost::asio::awaitable<result<signed_in, auth_error>> login(normalized_email email, std::string password,
+                                                              client_info client);
+  boost::asio::awaitable<result<store::user_record, token_failure>> authenticate(std::string_view token);
+  // Revokes the token's session when the token is genuine; anything else is a no-op. Never fails
+  // from the caller's point of view (store errors are logged).
+  boost::asio::awaitable<void> logout(std::string_view token);
+  // Deletes sessions that ended (expired or revoked) before now.
+  boost::asio::awaitable<void> sweep_sessions();
+
+ private:
+  boost::asio::awaitable<result<signed_in, auth_error>> start_session(store::user_record user,
+                                                                      client_info client);
+  store::session_record new_session(const std::string& user_id, client_info client) const;
+  std::string issue_token(const store::session_record& session) const;
+
+  store::store& store_;
+  const password_hasher& hasher_;
+  hash_pool& pool_;
+  const token_codec& tokens_;
+  auth_options options_;
+  clock_fn now_;
+};
+
+}  // namespace authd::auth

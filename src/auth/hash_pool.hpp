@@ -1,0 +1,46 @@
+// A small fixed pool of threads for Argon2, with a bounded queue: beyond it work is refused
+// (the caller answers 503) rather than queued without limit.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace authd::auth {
+
+class hash_pool {
+ public:
+  // `workers` threads (at least 1) and room for `queue_capacity` waiting jobs.
+  hash_pool(std::size_t workers, std::size_t queue_capacity);
+  ~hash_pool();  // stops: waits for the running jobs, drops queued ones without running them
+  hash_pool(const hash_pool&) = delete;
+  hash_pool& operator=(const hash_pool&) = delete;
+
+  // Queues `job`; false (and `job` is not run) when the queue is full or the pool is stopping.
+  // A job must not throw; it runs on a pool thread.
+  bool try_submit(std::function<void()> job);
+
+  // Stops accepting work, lets queued and running jobs finish, joins the threads. Idempotent.
+  void drain();
+
+  std::size_t workers() const { return threads_.size(); }
+  std::size_t busy() const;    // jobs running now
+  std::size_t queued() const;  // jobs waiting
+
+ private:
+  void run();
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> queue_;
+  std::size_t capacity_;
+  std::size_t busy_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace authd::auth

@@ -1,0 +1,85 @@
+// authd's settings: read from the environment, then a .env file, validated; secrets redacted
+// when printed. Variable names are listed in .env.example.
+#pragma once
+
+#include <boost/system/result.hpp>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace authd::config {
+
+struct sqlite_settings {
+  std::filesystem::path file;  // AUTHD_DATA_DIR/authd.db, or the path of DATABASE_URL=sqlite:///path
+};
+
+struct postgres_settings {
+  std::string url;  // a postgresql:// URL (from DATABASE_URL or built from DATABASE_*); holds the password
+};
+
+struct settings {
+  // Listening (AUTHD_HOST, AUTHD_PORT, AUTHD_THREADS)
+  std::string host = "0.0.0.0";
+  std::uint16_t port = 8000;
+  unsigned threads = 0;  // 0 in the environment means "number of cores"; resolved here, never 0 after load
+
+  std::filesystem::path data_dir = "data";  // AUTHD_DATA_DIR
+
+  // The store: DATABASE_URL, else DATABASE_* when DATABASE_HOST is set, else embedded SQLite.
+  std::variant<sqlite_settings, postgres_settings> database;
+  bool migrate_on_start = true;  // AUTHD_MIGRATE_ON_START (embedded SQLite only)
+
+  std::optional<std::string> jwt_secret;  // JWT_SECRET; unset: generated and kept in data_dir
+
+  // Hashing (AUTHD_ARGON2_MEMORY_KIB, AUTHD_ARGON2_ITERATIONS, AUTHD_HASH_THREADS, AUTHD_HASH_QUEUE)
+  std::uint32_t argon2_memory_kib = 19456;
+  std::uint32_t argon2_iterations = 2;
+  unsigned hash_threads = 0;  // resolved to the number of cores
+  std::size_t hash_queue = 64;
+
+  // Sessions and the cookie (AUTHD_TOKEN_LIFETIME_SECONDS, AUTHD_COOKIE_NAME, AUTHD_COOKIE_SECURE)
+  std::chrono::seconds token_lifetime{1800};
+  std::string cookie_name = "token";
+  bool cookie_secure = false;
+  std::chrono::seconds session_sweep_interval{600};  // AUTHD_SESSION_SWEEP_SECONDS
+
+  // Input rules (AUTHD_PASSWORD_MIN_LENGTH, AUTHD_PASSWORD_MAX_LENGTH)
+  std::size_t password_min_length = 8;
+  std::size_t password_max_length = 256;
+
+  // HTTP limits (AUTHD_MAX_HEADER_BYTES, AUTHD_MAX_BODY_BYTES, AUTHD_READ_TIMEOUT_SECONDS,
+  // AUTHD_IDLE_TIMEOUT_SECONDS, AUTHD_MAX_CONNECTIONS, AUTHD_SHUTDOWN_TIMEOUT_SECONDS)
+  std::size_t max_header_bytes = 8 * 1024;
+  std::size_t max_body_bytes = 64 * 1024;
+  std::chrono::seconds read_timeout{15};
+  std::chrono::seconds idle_timeout{60};
+  std::size_t max_connections = 10000;
+  std::chrono::seconds shutdown_timeout{10};
+
+  // Logs (AUTHD_LOG_LEVEL: trace|debug|info|warn|error; AUTHD_LOG_FORMAT: text|json)
+  std::string log_level = "info";
+  std::string log_format = "text";
+};
+
+// Where values come from: a lookup that returns the value of a variable, or nothing when unset.
+using env_lookup = std::function<std::optional<std::string>(const std::string& name)>;
+
+// The process environment.
+env_lookup process_environment();
+
+// The environment first, then the variables of a .env file for those it does not set.
+env_lookup with_fallback(env_lookup first, std::map<std::string, std::string> fallback);
+
+// Reads and validates every setting. On error, one sentence naming the variable, e.g.
+// "AUTHD_PORT: expected an integer from 1 to 65535, got \"http\"".
+boost::system::result<settings, std::string> load_settings(const env_lookup& env);
+
+// The effective settings as NAME=value lines, secrets (JWT_SECRET, database passwords) redacted.
+std::string describe(const settings& s);
+
+}  // namespace authd::config

@@ -1,0 +1,50 @@
+// Routes by exact method and path; answers the contract's 404 and 405 (with Allow).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/message.hpp"
+
+namespace authd::http {
+
+class router {
+ public:
+  // Registers `h` for `method` on the exact `path` (e.g. "/auth/login"). A HEAD request is served
+  // by the GET handler.
+  void add(bhttp::verb method, std::string path, handler h);
+
+  struct match {
+    const handler* found = nullptr;  // null: see `path_known`
+    bool path_known = false;         // true with found == null means 405
+    std::string allow;               // "GET, POST" for the 405's Allow header
+  };
+  match find(bhttp::verb method, std::string_view path) const;
+
+  // A header that every response under `prefix` carries, whatever answered it (a handler, or the
+  // 404 / 405 / 500 the server makes itself).
+  void add_prefix_header(std::string prefix, std::string name, std::string value);
+  void apply_prefix_headers(std::string_view path, response& res) const;
+
+  struct route {
+    bhttp::verb method;
+    std::string path;
+  };
+  // Every registered (method, path), in registration order (used by the OpenAPI test later).
+  std::vector<route> routes() const;
+
+ private:
+  struct entry {
+    bhttp::verb method;
+    std::string path;
+    handler h;
+  };
+  std::vector<entry> entries_;
+  struct prefix_header {
+    std::string prefix, name, value;
+  };
+  std::vector<prefix_header> prefix_headers_;
+};
+
+}  // namespace authd::http

@@ -1,0 +1,302 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <type_traits>
+
+#include "store/sqlite/sqlite_connection.hpp"
+#include "store/sqlite/sqlite_connection_pool.hpp"
+
+namespace authd::store::sqlite {
+
+namespace {
+
+constexpr std::string_view insert_user_sql =
+    "INSERT INTO users (id, name, email, email_key, hashed_password, created) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+constexpr std::string_view insert_session_sql =
+    "INSERT INTO sessions (id, user_id, created, expires, revoked, user_agent, client_address) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+constexpr std::string_view select_user_by_email_key_sql =
+    "SELECT id, name, email, email_key, hashed_password, created FROM users WHERE email_key = ?1";
+constexpr std::string_view update_password_hash_sql = "UPDATE users SET hashed_password = ?2 WHERE id = ?1";
+// Always exactly one row, so that a missing user does not hide the session and vice versa; the
+// session joins on both its id and the user id, so another user's session never matches.
+constexpr std::string_view select_user_and_session_sql =
+    "SELECT u.id, u.name, u.email, u.email_key, u.hashed_password, u.created, "
+    "s.id, s.user_id, s.created, s.expires, s.revoked, s.user_agent, s.client_address "
+    "FROM (SELECT ?1 AS user_id, ?2 AS session_id) AS wanted "
+    "LEFT JOIN users AS u ON u.id = wanted.user_id "
+    "LEFT JOIN sessions AS s ON s.id = wanted.session_id AND s.user_id = wanted.user_id";
+// Keeps the first revocation time: revoking twice changes nothing.
+constexpr std::string_view revoke_session_sql =
+    "UPDATE sessions SET revoked = ?2 WHERE id = ?1 AND revoked IS NULL";
+constexpr std::string_view delete_ended_sessions_sql =
+    "DELETE FROM sessions WHERE expires < ?1 OR revoked < ?1";
+constexpr std::string_view ping_sql = "SELECT 1 FROM users LIMIT 1";
+
+// Prepared on every connection at open: a schema that does not fit fails there, not mid-request.
+constexpr std::array all_statements = {insert_user_sql,
+                                       insert_session_sql,
+                                       select_user_by_email_key_sql,
+                                       update_password_hash_sql,
+                                       select_user_and_session_sql,
+                                       revoke_session_sql,
+                                       delete_ended_sessions_sql,
+                                       ping_sql,
+                                       std::string_view("BEGIN IMMEDIATE"),
+                                       std::string_view("COMMIT"),
+                                       std::string_view("ROLLBACK")};
+
+bool is_unavailable(int code) {
+  switch (code & 0xff) {  // the primary code: every SQLITE_IOERR_* and SQLITE_BUSY_* alike
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PROTOCOL:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// SQLite's messages name the table and column ("UNIQUE constraint failed: users.email_key") and
+// never the values, so they are safe to log; the bound values (hashes, emails) never are.
+store_error map_error(std::string_view operation, const sqlite_error& error) {
+  if (error.code == SQLITE_CONSTRAINT_UNIQUE && error.message.find("users.email_key") != std::string::npos) {
+    return store_error::duplicate_email;
+  }
+  if (is_unavailable(error.code)) {
+    spdlog::warn("sqlite {}: database unavailable: {} (code {})", operation, error.message, error.code);
+    return store_error::unavailable;
+  }
+  spdlog::error("sqlite {}: {} (code {})", operation, error.message, error.code);
+  return store_error::internal;
+}
+
+void bind_session(statement& stmt, const session_record& session) {
+  stmt.bind(1, session.id)
+      .bind(2, session.user_id)
+      .bind(3, session.created)
+      .bind(4, session.expires)
+      .bind(5, session.revoked)
+      .bind(6, session.user_agent)
+      .bind(7, session.client_address);
+}
+
+// Reads the six user columns starting at `first`.
+user_record read_user(const statement& stmt, int first) {
+  user_record user;
+  user.id = stmt.column_text(first);
+  user.name = stmt.column_text(first + 1);
+  user.email = stmt.column_text(first + 2);
+  user.email_key = stmt.column_text(first + 3);
+  user.password_hash = stmt.column_text(first + 4);
+  user.created = stmt.column_int64(first + 5);
+  return user;
+}
+
+// Reads the seven session columns starting at `first`.
+session_record read_session(const statement& stmt, int first) {
+  session_record session;
+  session.id = stmt.column_text(first);
+  session.user_id = stmt.column_text(first + 1);
+  session.created = stmt.column_int64(first + 2);
+  session.expires = stmt.column_int64(first + 3);
+  session.revoked = stmt.column_optional_int64(first + 4);
+  session.user_agent = stmt.column_text(first + 5);
+  session.client_address = stmt.column_text(first + 6);
+  return session;
+}
+
+sqlite_result<void> insert_session(connection& conn, const session_record& session) {
+  auto stmt = conn.prepare(insert_session_sql);
+  if (!stmt) return stmt.error();
+  bind_session(*stmt, session);
+  return stmt->run();
+}
+
+}  // namespace
+
+struct sqlite_store::impl {
+  connection_pool pool;
+
+  impl(std::vector<connection> connections, std::chrono::milliseconds wait)
+      : pool(std::move(connections), wait) {}
+
+  // Runs `work` on a connection of its own and turns SQLite errors into store errors.
+  template <class T, class Work>
+  result<T> with_connection(std::string_view operation, Work&& work) {
+    auto lease = pool.acquire();
+    if (!lease) {
+      spdlog::warn("sqlite {}: database unavailable: no free connection within the busy timeout", operation);
+      return store_error::unavailable;
+    }
+    sqlite_result<T> done = work(**lease);
+    if (!done) return map_error(operation, done.error());
+    if constexpr (std::is_void_v<T>) {
+      return {};
+    } else {
+      return std::move(*done);
+    }
+  }
+
+  result<void> create_user(const user_record& user, const session_record& session) {
+    return with_connection<void>("create_user", [&](connection& conn) -> sqlite_result<void> {
+      auto tx = conn.begin_immediate();
+      if (!tx) return tx.error();
+      auto insert_user = conn.prepare(insert_user_sql);
+      if (!insert_user) return insert_user.error();
+      insert_user->bind(1, user.id)
+          .bind(2, user.name)
+          .bind(3, user.email)
+          .bind(4, user.email_key)
+          .bind(5, user.password_hash)
+          .bind(6, user.created);
+      if (auto done = insert_user->run(); !done) return done.error();
+      if (auto done = insert_session(conn, session); !done) return done.error();
+      return tx->commit();
+    });
+  }
+
+  result<std::optional<user_record>> find_user_by_email_key(std::string_view email_key) {
+    return with_connection<std::optional<user_record>>(
+        "find_user_by_email_key", [&](connection& conn) -> sqlite_result<std::optional<user_record>> {
+          auto stmt = conn.prepare(select_user_by_email_key_sql);
+          if (!stmt) return stmt.error();
+          stmt->bind(1, email_key);
+          auto row = stmt->step();
+          if (!row) return row.error();
+          if (!*row) return std::optional<user_record>();
+          return std::optional<user_record>(read_user(*stmt, 0));
+        });
+  }
+
+  result<void> update_password_hash(std::string_view user_id, std::string_view password_hash) {
+    return with_connection<void>("update_password_hash", [&](connection& conn) -> sqlite_result<void> {
+      auto stmt = conn.prepare(update_password_hash_sql);
+      if (!stmt) return stmt.error();
+      stmt->bind(1, user_id).bind(2, password_hash);
+      return stmt->run();
+    });
+  }
+
+  result<void> create_session(const session_record& session) {
+    return with_connection<void>("create_session", [&](connection& conn) -> sqlite_result<void> {
+      return insert_session(conn, session);
+    });
+  }
+
+  result<user_and_session> find_user_and_session(std::string_view user_id, std::string_view session_id) {
+    return with_connection<user_and_session>("find_user_and_session",
+                                             [&](connection& conn) -> sqlite_result<user_and_session> {
+                                               auto stmt = conn.prepare(select_user_and_session_sql);
+                                               if (!stmt) return stmt.error();
+                                               stmt->bind(1, user_id).bind(2, session_id);
+                                               auto row = stmt->step();
+                                               if (!row) return row.error();
+                                               user_and_session found;
+                                               if (!*row) return found;
+                                               if (!stmt->column_is_null(0)) found.user = read_user(*stmt, 0);
+                                               if (!stmt->column_is_null(6))
+                                                 found.session = read_session(*stmt, 6);
+                                               return found;
+                                             });
+  }
+
+  result<void> revoke_session(std::string_view session_id, micros now) {
+    return with_connection<void>("revoke_session", [&](connection& conn) -> sqlite_result<void> {
+      auto stmt = conn.prepare(revoke_session_sql);
+      if (!stmt) return stmt.error();
+      stmt->bind(1, session_id).bind(2, now);
+      return stmt->run();
+    });
+  }
+
+  result<std::uint64_t> delete_sessions_ended_before(micros before) {
+    return with_connection<std::uint64_t>("delete_sessions_ended_before",
+                                          [&](connection& conn) -> sqlite_result<std::uint64_t> {
+                                            auto stmt = conn.prepare(delete_ended_sessions_sql);
+                                            if (!stmt) return stmt.error();
+                                            stmt->bind(1, before);
+                                            if (auto done = stmt->run(); !done) return done.error();
+                                            return static_cast<std::uint64_t>(conn.changes());
+                                          });
+  }
+
+  bool ping() {
+    auto answered = with_connection<bool>("ping", [](connection& conn) -> sqlite_result<bool> {
+      auto stmt = conn.prepare(ping_sql);
+      if (!stmt) return stmt.error();
+      auto row = stmt->step();
+      if (!row) return row.error();
+      return true;
+    });
+    return answered.has_value();
+  }
+};
+
+sqlite_store::sqlite_store(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+sqlite_store::~sqlite_store() = default;
+
+migration_result<std::unique_ptr<sqlite_store>> sqlite_store::open(const sqlite_options& options) {
+  if (options.connections == 0) return std::string("the SQLite store needs at least one connection");
+  const std::string file = options.file.string();
+  std::vector<connection> connections;
+  connections.reserve(options.connections);
+  for (std::size_t i = 0; i < options.connections; ++i) {
+    auto conn = connection::open(options.file,
+                                 connection_options{.create = false, .busy_timeout = options.busy_timeout});
+    if (!conn) return "cannot open database " + file + ": " + conn.error().message;
+    for (std::string_view sql : all_statements) {
+      if (auto stmt = conn->prepare(sql); !stmt) {
+        return "database " + file + " is not ready (" + stmt.error().message + "); run `authd migrate up`";
+      }
+    }
+    connections.push_back(std::move(*conn));
+  }
+  return std::unique_ptr<sqlite_store>(
+      new sqlite_store(std::make_unique<impl>(std::move(connections), options.busy_timeout)));
+}
+
+boost::asio::awaitable<result<void>> sqlite_store::create_user(const user_record& user,
+                                                               const session_record& session) {
+  co_return impl_->create_user(user, session);
+}
+
+boost::asio::awaitable<result<std::optional<user_record>>> sqlite_store::find_user_by_email_key(
+    std::string_view email_key) {
+  co_return impl_->find_user_by_email_key(email_key);
+}
+
+boost::asio::awaitable<result<void>> sqlite_store::update_password_hash(std::string_view user_id,
+                                                                        std::string_view password_hash) {
+  co_return impl_->update_password_hash(user_id, password_hash);
+}
+
+boost::asio::awaitable<result<void>> sqlite_store::create_session(const session_record& session) {
+  co_return impl_->create_session(session);
+}
+
+boost::asio::awaitable<result<user_and_session>> sqlite_store::find_user_and_session(
+    std::string_view user_id, std::string_view session_id) {
+  co_return impl_->find_user_and_session(user_id, session_id);
+}
+
+boost::asio::awaitable<result<void>> sqlite_store::revoke_session(std::string_view session_id, micros now) {
+  co_return impl_->revoke_session(session_id, now);
+}
+
+boost::asio::awaitable<result<std::uint64_t>> sqlite_store::delete_sessions_ended_before(micros before) {
+  co_return impl_->delete_sessions_ended_before(before);
+}
+
+boost::asio::awaitable<bool> sqlite_store::ping() {
+  co_return impl_->ping();
+}
+
+}  // namespace authd::store::sqlite

@@ -1,0 +1,77 @@
+// The storage interface the domain uses: plain records and awaitable operations, no SQL.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/result.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace authd::store {
+
+// Times are microseconds since the Unix epoch, UTC (PostgreSQL's own resolution).
+using micros = std::int64_t;
+
+struct user_record {
+  std::string id;  // canonical lowercase UUID
+  std::string name;
+  std::string email;          // as normalized by the email policy, shown to the user
+  std::string email_key;      // case-folded email: the unique key
+  std::string password_hash;  // PHC string
+  micros created = 0;
+};
+
+struct session_record {
+  std::string id;  // canonical lowercase UUID, the JWT's `sid`
+  std::string user_id;
+  micros created = 0;
+  micros expires = 0;
+  std::optional<micros> revoked;
+  std::string user_agent;
+  std::string client_address;
+};
+
+// What a token names: the user and the session, each absent when not stored.
+struct user_and_session {
+  std::optional<user_record> user;
+  std::optional<session_record> session;
+};
+
+enum class store_error {
+  duplicate_email,  // the unique email key is taken
+  unavailable,      // the database cannot be reached or is busy beyond its timeout
+  internal,         // anything else; logged by the store
+};
+
+template <class T>
+using result = boost::system::result<T, store_error>;
+
+class store {
+ public:
+  virtual ~store() = default;
+
+  // Inserts the user and its first session in one transaction; duplicate_email when the key is
+  // taken (decided by the unique index, never by a prior check).
+  virtual boost::asio::awaitable<result<void>> create_user(const user_record& user,
+                                                           const session_record& session) = 0;
+  virtual boost::asio::awaitable<result<std::optional<user_record>>> find_user_by_email_key(
+      std::string_view email_key) = 0;
+  virtual boost::asio::awaitable<result<void>> update_password_hash(std::string_view user_id,
+                                                                    std::string_view password_hash) = 0;
+
+  virtual boost::asio::awaitable<result<void>> create_session(const session_record& session) = 0;
+  // One round trip for the hot path: the user by id and the session by id (only if it belongs to
+  // that user).
+  virtual boost::asio::awaitable<result<user_and_session>> find_user_and_session(
+      std::string_view user_id, std::string_view session_id) = 0;
+  // Marks the session revoked at `now`; revoking an unknown or revoked session is not an error.
+  virtual boost::asio::awaitable<result<void>> revoke_session(std::string_view session_id, micros now) = 0;
+  // Deletes sessions that expired or were revoked before `before`; returns how many.
+  virtual boost::asio::awaitable<result<std::uint64_t>> delete_sessions_ended_before(micros before) = 0;
+
+  // True when the database answers a trivial query.
+  virtual boost::asio::awaitable<bool> ping() = 0;
+};
+
+}  // namespace authd::store

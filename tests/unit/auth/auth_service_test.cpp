@@ -1,0 +1,234 @@
+// The use cases against an in-memory store: sessions, revocation, expiry, rehash, busy pool.
+#include "auth/auth_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <map>
+#include <mutex>
+
+#include "auth/email_policy.hpp"
+
+namespace authd::auth {
+namespace {
+
+using store::micros;
+using store::store_error;
+
+// Just enough of a store, with the unique email key and the session/user pairing.
+class memory_store final : public authd::store::store {
+ public:
+  template <class T>
+  using res = authd::store::result<T>;
+  using awaitable_void = boost::asio::awaitable<res<void>>;
+
+  awaitable_void create_user(const authd::store::user_record& u,
+                             const authd::store::session_record& s) override {
+    for (const auto& [id, existing] : users)
+      if (existing.email_key == u.email_key) co_return store_error::duplicate_email;
+    users[u.id] = u;
+    sessions[s.id] = s;
+    co_return res<void>{};
+  }
+  boost::asio::awaitable<res<std::optional<authd::store::user_record>>> find_user_by_email_key(
+      std::string_view key) override {
+    if (down) co_return store_error::unavailable;
+    for (const auto& [id, u] : users)
+      if (u.email_key == key) co_return std::optional<authd::store::user_record>(u);
+    co_return std::optional<authd::store::user_record>{};
+  }
+  awaitable_void update_password_hash(std::string_view id, std::string_view hash) override {
+    users.at(std::string(id)).password_hash = hash;
+    co_return res<void>{};
+  }
+  awaitable_void create_session(const authd::store::session_record& s) override {
+    sessions[s.id] = s;
+    co_return res<void>{};
+  }
+  boost::asio::awaitable<res<authd::store::user_and_session>> find_user_and_session(
+      std::string_view uid, std::string_view sid) override {
+    if (down) co_return store_error::unavailable;
+    authd::store::user_and_session out;
+    if (auto u = users.find(std::string(uid)); u != users.end()) out.user = u->second;
+    if (auto s = sessions.find(std::string(sid)); s != sessions.end() && s->second.user_id == uid)
+      out.session = s->second;
+    co_return out;
+  }
+  awaitable_void revoke_session(std::string_view sid, micros now) override {
+    if (auto s = sessions.find(std::string(sid)); s != sessions.end() && !s->second.revoked)
+      s->second.revoked = now;
+    co_return res<void>{};
+  }
+  boost::asio::awaitable<res<std::uint64_t>> delete_sessions_ended_before(micros before) override {
+    std::uint64_t n = std::erase_if(sessions, [before](const auto& kv) {
+      return kv.second.expires < before || (kv.second.revoked && *kv.second.revoked < before);
+    });
+    co_return n;
+  }
+  boost::asio::awaitable<bool> ping() override { co_return !down; }
+
+  std::map<std::string, authd::store::user_record> users;
+  std::map<std::string, authd::store::session_record> sessions;
+  bool down = false;
+};
+
+constexpr micros second = 1'000'000;
+
+class auth_service_test : public ::testing::Test {
+ protected:
+  template <class T>
+  T run(boost::asio::awaitable<T> a) {
+    auto f = boost::asio::co_spawn(io, std::move(a), boost::asio::use_future);
+    io.restart();
+    io.run();
+    return f.get();
+  }
+
+  normalized_email email(std::string_view text) { return *normalize_email(text); }
+
+  signed_in registered(std::string_view address = "ada@example.com",
+                       std::string password = "analytical engine") {
+    auto r = run(service.register_account({"Ada", email(address), std::move(password)}, {"ua", "127.0.0.1"}));
+    EXPECT_TRUE(r.has_value());
+    return r ? *r : signed_in{};
+  }
+
+  boost::asio::io_context io;
+  memory_store store;
+  password_hasher hasher{{.memory_kib = 64, .iterations = 1}};
+  hash_pool pool{1, 8};
+  token_codec tokens{std::string(40, 'k')};
+  micros now = 1'700'000'000 * second;
+  auth_service service{
+      store, hasher, pool, tokens, {.token_lifetime = std::chrono::seconds(1800)}, [this] { return now; }};
+};
+
+TEST_F(auth_service_test, register_stores_a_hashed_password_and_a_session) {
+  auto r = registered();
+  ASSERT_EQ(store.users.size(), 1u);
+  const auto& user = store.users.begin()->second;
+  EXPECT_EQ(user.email, "ada@example.com");
+  EXPECT_NE(user.password_hash.find("$argon2id$"), std::string::npos);
+  EXPECT_EQ(user.password_hash.find("analytical"), std::string::npos);
+  ASSERT_EQ(store.sessions.size(), 1u);
+  const auto& session = store.sessions.begin()->second;
+  EXPECT_EQ(session.user_id, user.id);
+  EXPECT_EQ(session.expires, now + 1800 * second);
+  EXPECT_EQ(session.user_agent, "ua");
+  auto claims = tokens.verify(r.token, now / second);
+  ASSERT_TRUE(claims.has_value());
+  EXPECT_EQ(claims->subject, user.id);
+  EXPECT_EQ(claims->session_id, session.id);
+}
+
+TEST_F(auth_service_test, duplicate_email_differing_in_case_is_user_exists) {
+  registered("ada@example.com");
+  auto again = run(service.register_account({"Ada", email("ADA@Example.com"), "analytical engine"}, {}));
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error(), auth_error::user_exists);
+}
+
+TEST_F(auth_service_test, login_checks_the_password_and_starts_a_new_session) {
+  registered();
+  auto ok = run(service.login(email("Ada@EXAMPLE.com"), "analytical engine", {}));
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_EQ(store.sessions.size(), 2u);
+  auto wrong = run(service.login(email("ada@example.com"), "analytical engines", {}));
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_EQ(wrong.error(), auth_error::invalid_credentials);
+  auto unknown = run(service.login(email("nobody@example.com"), "analytical engine", {}));
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error(), auth_error::invalid_credentials);
+}
+
+TEST_F(auth_service_test, login_rehashes_a_hash_made_with_other_parameters) {
+  registered();
+  auto& user = store.users.begin()->second;
+  password_hasher old_hasher({.memory_kib = 128, .iterations = 2});
+  user.password_hash = old_hasher.hash("analytical engine");
+  ASSERT_NE(user.password_hash.find("m=128,t=2"), std::string::npos);
+  ASSERT_TRUE(run(service.login(email("ada@example.com"), "analytical engine", {})).has_value());
+  EXPECT_NE(user.password_hash.find("m=64,t=1"), std::string::npos);
+  EXPECT_EQ(hasher.verify("analytical engine", user.password_hash), verify_outcome::match);
+}
+
+TEST_F(auth_service_test, authenticate_follows_the_session) {
+  auto r = registered();
+  auto me = run(service.authenticate(r.token));
+  ASSERT_TRUE(me.has_value());
+  EXPECT_EQ(me->id, r.user.id);
+
+  run(service.logout(r.token));
+  auto after = run(service.authenticate(r.token));
+  ASSERT_FALSE(after.has_value());
+  EXPECT_EQ(after.error(), token_failure::invalid);
+}
+
+TEST_F(auth_service_test, expired_token_and_expired_session) {
+  auto r = registered();
+  now += 1801 * second;
+  auto late = run(service.authenticate(r.token));
+  ASSERT_FALSE(late.has_value());
+  EXPECT_EQ(late.error(), token_failure::expired);
+
+  // A session that ends before its token does (e.g. shortened by the store) is expired too.
+  now -= 1801 * second;
+  store.sessions.begin()->second.expires = now;
+  auto ended = run(service.authenticate(r.token));
+  ASSERT_FALSE(ended.has_value());
+  EXPECT_EQ(ended.error(), token_failure::expired);
+}
+
+TEST_F(auth_service_test, deleted_user_is_user_not_found) {
+  auto r = registered();
+  store.users.clear();
+  auto me = run(service.authenticate(r.token));
+  ASSERT_FALSE(me.has_value());
+  EXPECT_EQ(me.error(), token_failure::user_not_found);
+}
+
+TEST_F(auth_service_test, garbage_and_foreign_tokens_are_invalid) {
+  registered();
+  EXPECT_EQ(run(service.authenticate("garbage")).error(), token_failure::invalid);
+  token_codec other(std::string(40, 'o'));
+  auto forged = other.issue({.subject = store.users.begin()->first,
+                             .session_id = store.sessions.begin()->first,
+                             .issued_at = now / second,
+                             .expires_at = now / second + 60});
+  EXPECT_EQ(run(service.authenticate(forged)).error(), token_failure::invalid);
+}
+
+TEST_F(auth_service_test, store_outage_is_unavailable_not_invalid) {
+  auto r = registered();
+  store.down = true;
+  EXPECT_EQ(run(service.authenticate(r.token)).error(), token_failure::unavailable);
+  EXPECT_EQ(run(service.login(email("ada@example.com"), "analytical engine", {})).error(),
+            auth_error::unavailable);
+}
+
+TEST_F(auth_service_test, a_full_hashing_queue_is_busy) {
+  hash_pool refusing(1, 0);
+  auth_service busy_service(store, hasher, refusing, tokens, {}, [this] { return now; });
+  refusing.drain();  // a stopped pool refuses everything
+  auto r = run(busy_service.register_account({"Ada", email("ada@example.com"), "analytical engine"}, {}));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error(), auth_error::busy);
+  EXPECT_TRUE(store.users.empty());
+}
+
+TEST_F(auth_service_test, sweep_removes_ended_sessions_only) {
+  auto r = registered();
+  run(service.login(email("ada@example.com"), "analytical engine", {}));
+  run(service.logout(r.token));
+  now += second;
+  run(service.sweep_sessions());
+  EXPECT_EQ(store.sessions.size(), 1u);
+  now += 3600 * second;
+  run(service.sweep_sessions());
+  EXPECT_TRUE(store.sessions.empty());
+}
+
+}  // namespace
+}  // namespace authd::auth

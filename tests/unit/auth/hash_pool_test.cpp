@@ -1,0 +1,118 @@
+#include "auth/hash_pool.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <memory>
+#include <vector>
+
+namespace authd::auth {
+namespace {
+
+// A job that holds its worker until released, and says when it has started.
+struct gate {
+  std::promise<void> started;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+
+  std::function<void()> job() {
+    return [this] {
+      started.set_value();
+      released.wait();
+    };
+  }
+};
+
+TEST(hash_pool, has_at_least_one_worker) {
+  EXPECT_EQ(hash_pool(0, 1).workers(), 1U);
+  EXPECT_EQ(hash_pool(3, 1).workers(), 3U);
+}
+
+TEST(hash_pool, refuses_beyond_capacity_and_counts_busy_and_queued) {
+  hash_pool pool(1, 2);
+  gate blocker;
+  ASSERT_TRUE(pool.try_submit(blocker.job()));
+  blocker.started.get_future().wait();
+  EXPECT_EQ(pool.busy(), 1U);
+  EXPECT_EQ(pool.queued(), 0U);
+
+  std::atomic<int> ran{0};
+  EXPECT_TRUE(pool.try_submit([&] { ++ran; }));
+  EXPECT_TRUE(pool.try_submit([&] { ++ran; }));
+  EXPECT_EQ(pool.queued(), 2U);
+  bool refused_job_ran = false;
+  EXPECT_FALSE(pool.try_submit([&] { refused_job_ran = true; }));
+  EXPECT_EQ(pool.queued(), 2U);
+
+  blocker.release.set_value();
+  pool.drain();
+  EXPECT_EQ(ran.load(), 2);
+  EXPECT_FALSE(refused_job_ran);
+  EXPECT_EQ(pool.busy(), 0U);
+  EXPECT_EQ(pool.queued(), 0U);
+}
+
+TEST(hash_pool, zero_capacity_still_runs_on_idle_workers) {
+  hash_pool pool(2, 0);
+  gate first;
+  gate second;
+  ASSERT_TRUE(pool.try_submit(first.job()));
+  first.started.get_future().wait();
+  ASSERT_TRUE(pool.try_submit(second.job()));
+  second.started.get_future().wait();
+  EXPECT_EQ(pool.busy(), 2U);
+  EXPECT_FALSE(pool.try_submit([] {}));
+  first.release.set_value();
+  second.release.set_value();
+  pool.drain();
+}
+
+TEST(hash_pool, runs_every_accepted_job) {
+  hash_pool pool(2, 1000);
+  std::atomic<int> ran{0};
+  int accepted = 0;
+  for (int i = 0; i < 500; ++i) accepted += pool.try_submit([&] { ++ran; }) ? 1 : 0;
+  EXPECT_EQ(accepted, 500);
+  pool.drain();
+  EXPECT_EQ(ran.load(), 500);
+}
+
+TEST(hash_pool, drain_finishes_queued_work_then_refuses_more) {
+  hash_pool pool(1, 10);
+  gate blocker;
+  ASSERT_TRUE(pool.try_submit(blocker.job()));
+  blocker.started.get_future().wait();
+  std::vector<int> done;  // only the single worker touches it
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(pool.try_submit([&done, i] { done.push_back(i); }));
+
+  std::thread releaser([&] { blocker.release.set_value(); });
+  pool.drain();
+  releaser.join();
+  EXPECT_EQ(done, (std::vector<int>{0, 1, 2, 3, 4}));
+  EXPECT_FALSE(pool.try_submit([] {}));
+  pool.drain();  // idempotent
+}
+
+TEST(hash_pool, destructor_drops_queued_jobs_without_running_them) {
+  std::atomic<int> ran{0};
+  gate blocker;
+  {
+    hash_pool pool(1, 10);
+    ASSERT_TRUE(pool.try_submit(blocker.job()));
+    blocker.started.get_future().wait();
+    // The blocker is released only when the queued jobs are destroyed, which the destructor does
+    // after it has stopped the pool: so the worker can no longer pick them up.
+    struct release_on_destruction {
+      gate* g;
+      ~release_on_destruction() { g->release.set_value(); }
+    };
+    auto releaser = std::make_shared<release_on_destruction>(&blocker);
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(pool.try_submit([&ran, releaser] { ++ran; }));
+    releaser.reset();
+  }
+  EXPECT_EQ(ran.load(), 0);
+}
+
+}  // namespace
+}  // namespace authd::auth

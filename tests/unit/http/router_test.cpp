@@ -1,0 +1,106 @@
+#include "http/router.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <string>
+
+namespace authd::http {
+namespace {
+
+handler answering(std::string text) {
+  return [text](request_context&) -> boost::asio::awaitable<response> {
+    response res{bhttp::status::ok, 11};
+    res.body() = text;
+    co_return res;
+  };
+}
+
+// Runs the handler a match found, to tell which one it was.
+std::string body_of(const router::match& m) {
+  if (m.found == nullptr) return "<none>";
+  request req;
+  request_context context{req, "/", "", "id", "127.0.0.1"};
+  boost::asio::io_context io;
+  auto result = boost::asio::co_spawn(io, (*m.found)(context), boost::asio::use_future);
+  io.run();
+  return result.get().body();
+}
+
+router sample_router() {
+  router r;
+  r.add(bhttp::verb::get, "/auth/me", answering("me"));
+  r.add(bhttp::verb::post, "/auth/login", answering("login"));
+  r.add(bhttp::verb::get, "/auth/logout", answering("logout-get"));
+  r.add(bhttp::verb::post, "/auth/logout", answering("logout-post"));
+  return r;
+}
+
+TEST(router, matches_exact_method_and_path) {
+  const auto r = sample_router();
+  EXPECT_EQ(body_of(r.find(bhttp::verb::get, "/auth/me")), "me");
+  EXPECT_EQ(body_of(r.find(bhttp::verb::post, "/auth/login")), "login");
+  EXPECT_EQ(body_of(r.find(bhttp::verb::get, "/auth/logout")), "logout-get");
+  EXPECT_EQ(body_of(r.find(bhttp::verb::post, "/auth/logout")), "logout-post");
+}
+
+TEST(router, unknown_path_is_not_known) {
+  const auto r = sample_router();
+  for (const auto* path : {"/auth/me/", "/auth/ME", "/auth", "/", "", "/auth/me?x=1"}) {
+    const auto m = r.find(bhttp::verb::get, path);
+    EXPECT_EQ(m.found, nullptr) << path;
+    EXPECT_FALSE(m.path_known) << path;
+  }
+}
+
+TEST(router, wrong_method_lists_registered_methods) {
+  const auto r = sample_router();
+  const auto m = r.find(bhttp::verb::get, "/auth/login");
+  EXPECT_EQ(m.found, nullptr);
+  EXPECT_TRUE(m.path_known);
+  EXPECT_EQ(m.allow, "POST");
+
+  const auto both = r.find(bhttp::verb::delete_, "/auth/logout");
+  EXPECT_TRUE(both.path_known);
+  EXPECT_EQ(both.allow, "GET, HEAD, POST");
+
+  EXPECT_EQ(r.find(bhttp::verb::post, "/auth/me").allow, "GET, HEAD");
+}
+
+TEST(router, head_is_served_by_get) {
+  const auto r = sample_router();
+  EXPECT_EQ(body_of(r.find(bhttp::verb::head, "/auth/me")), "me");
+  const auto no_get = r.find(bhttp::verb::head, "/auth/login");
+  EXPECT_EQ(no_get.found, nullptr);
+  EXPECT_TRUE(no_get.path_known);
+  EXPECT_EQ(no_get.allow, "POST");
+}
+
+TEST(router, explicit_head_route_wins_and_is_listed_once) {
+  router r;
+  r.add(bhttp::verb::get, "/x", answering("get"));
+  r.add(bhttp::verb::head, "/x", answering("head"));
+  EXPECT_EQ(body_of(r.find(bhttp::verb::head, "/x")), "head");
+  EXPECT_EQ(r.find(bhttp::verb::put, "/x").allow, "GET, HEAD");
+}
+
+TEST(router, match_does_not_build_allow_when_found) {
+  const auto r = sample_router();
+  EXPECT_TRUE(r.find(bhttp::verb::get, "/auth/me").allow.empty());
+}
+
+TEST(router, routes_in_registration_order) {
+  const auto routes = sample_router().routes();
+  ASSERT_EQ(routes.size(), 4u);
+  EXPECT_EQ(routes[0].method, bhttp::verb::get);
+  EXPECT_EQ(routes[0].path, "/auth/me");
+  EXPECT_EQ(routes[1].method, bhttp::verb::post);
+  EXPECT_EQ(routes[1].path, "/auth/login");
+  EXPECT_EQ(routes[3].method, bhttp::verb::post);
+  EXPECT_EQ(routes[3].path, "/auth/logout");
+}
+
+}  // namespace
+}  // namespace authd::http

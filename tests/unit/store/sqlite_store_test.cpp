@@ -1,0 +1,362 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/sqlite_migrations.hpp"
+#include "unit/store/raw_sqlite.hpp"
+#include "unit/store/run_sync.hpp"
+#include "unit/store/temp_dir.hpp"
+
+namespace authd::store::sqlite {
+namespace {
+
+using test_support::raw_sqlite;
+using test_support::run_sync;
+using test_support::temp_dir;
+using ::testing::HasSubstr;
+
+user_record make_user(const std::string& n, const std::string& email_key) {
+  return user_record{.id = "00000000-0000-4000-8000-00000000000" + n,
+                     .name = "User " + n,
+                     .email = email_key,
+                     .email_key = email_key,
+                     .password_hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$secret-hash-" + n,
+                     .created = 1'700'000'000'000'000};
+}
+
+session_record make_session(const std::string& n, const std::string& user_id,
+                            micros expires = 2'000'000'000'000'000) {
+  return session_record{.id = "11111111-0000-4000-8000-00000000000" + n,
+                        .user_id = user_id,
+                        .created = 1'700'000'000'000'001,
+                        .expires = expires,
+                        .revoked = std::nullopt,
+                        .user_agent = "curl/8",
+                        .client_address = "192.0.2.1"};
+}
+
+void expect_same(const user_record& a, const user_record& b) {
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.email, b.email);
+  EXPECT_EQ(a.email_key, b.email_key);
+  EXPECT_EQ(a.password_hash, b.password_hash);
+  EXPECT_EQ(a.created, b.created);
+}
+
+void expect_same(const session_record& a, const session_record& b) {
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_EQ(a.user_id, b.user_id);
+  EXPECT_EQ(a.created, b.created);
+  EXPECT_EQ(a.expires, b.expires);
+  EXPECT_EQ(a.revoked, b.revoked);
+  EXPECT_EQ(a.user_agent, b.user_agent);
+  EXPECT_EQ(a.client_address, b.client_address);
+}
+
+class sqlite_store_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto m = migrator::open(file_);
+    ASSERT_TRUE(m.has_value()) << m.error();
+    auto up = m->up();
+    ASSERT_TRUE(up.has_value()) << up.error();
+    open_store();
+  }
+
+  void open_store(std::chrono::milliseconds busy_timeout = std::chrono::milliseconds(5000)) {
+    store_.reset();
+    auto opened =
+        sqlite_store::open(sqlite_options{.file = file_, .connections = 2, .busy_timeout = busy_timeout});
+    ASSERT_TRUE(opened.has_value()) << opened.error();
+    store_ = std::move(*opened);
+  }
+
+  result<void> create_user(const user_record& user, const session_record& session) {
+    return run_sync(io_, store_->create_user(user, session));
+  }
+  std::optional<user_record> find_by_key(std::string_view key) {
+    auto found = run_sync(io_, store_->find_user_by_email_key(key));
+    EXPECT_TRUE(found.has_value());
+    return found.has_value() ? *found : std::nullopt;
+  }
+  user_and_session find_both(std::string_view user_id, std::string_view session_id) {
+    auto found = run_sync(io_, store_->find_user_and_session(user_id, session_id));
+    EXPECT_TRUE(found.has_value());
+    return found.has_value() ? *found : user_and_session{};
+  }
+
+  temp_dir dir_;
+  std::filesystem::path file_ = dir_.path() / "authd.db";
+  boost::asio::io_context io_;
+  std::unique_ptr<sqlite_store> store_;
+};
+
+TEST_F(sqlite_store_test, creates_a_user_with_a_session_and_finds_both) {
+  const auto user = make_user("1", "ann@example.com");
+  const auto session = make_session("1", user.id);
+  ASSERT_TRUE(create_user(user, session).has_value());
+
+  auto by_key = find_by_key("ann@example.com");
+  ASSERT_TRUE(by_key.has_value());
+  expect_same(*by_key, user);
+
+  auto both = find_both(user.id, session.id);
+  ASSERT_TRUE(both.user.has_value());
+  ASSERT_TRUE(both.session.has_value());
+  expect_same(*both.user, user);
+  expect_same(*both.session, session);
+}
+
+TEST_F(sqlite_store_test, find_by_email_key_is_exact) {
+  ASSERT_TRUE(
+      create_user(make_user("1", "ann@example.com"), make_session("1", make_user("1", "").id)).has_value());
+  EXPECT_FALSE(find_by_key("bob@example.com").has_value());
+  EXPECT_FALSE(find_by_key("ann@example.co").has_value());
+  EXPECT_FALSE(find_by_key("").has_value());
+}
+
+TEST_F(sqlite_store_test, a_taken_email_key_is_duplicate_email_and_writes_nothing) {
+  const auto first = make_user("1", "ann@example.com");
+  ASSERT_TRUE(create_user(first, make_session("1", first.id)).has_value());
+
+  auto second = make_user("2", "ann@example.com");
+  second.name = "Impostor";
+  const auto second_session = make_session("2", second.id);
+  auto created = create_user(second, second_session);
+  ASSERT_FALSE(created.has_value());
+  EXPECT_EQ(created.error(), store_error::duplicate_email);
+
+  auto both = find_both(second.id, second_session.id);
+  EXPECT_FALSE(both.user.has_value());
+  EXPECT_FALSE(both.session.has_value()) << "the session of a refused registration must not be stored";
+  EXPECT_EQ(find_by_key("ann@example.com")->name, first.name);
+}
+
+TEST_F(sqlite_store_test, a_failing_session_insert_undoes_the_user) {
+  const auto first = make_user("1", "ann@example.com");
+  const auto session = make_session("1", first.id);
+  ASSERT_TRUE(create_user(first, session).has_value());
+
+  // The same session id again: the user row goes in, the session row fails, both must vanish.
+  const auto second = make_user("2", "bob@example.com");
+  auto reused = session;
+  reused.user_id = second.id;
+  auto created = create_user(second, reused);
+  ASSERT_FALSE(created.has_value());
+  EXPECT_EQ(created.error(), store_error::internal);
+  EXPECT_FALSE(find_by_key("bob@example.com").has_value());
+}
+
+TEST_F(sqlite_store_test, internal_errors_are_logged_without_bound_values) {
+  const auto first = make_user("1", "ann@example.com");
+  const auto session = make_session("1", first.id);
+  ASSERT_TRUE(create_user(first, session).has_value());
+
+  auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(16);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
+  const auto second = make_user("2", "bob@example.com");
+  auto created = create_user(second, make_session("1", second.id));
+  spdlog::set_default_logger(previous);
+  ASSERT_FALSE(created.has_value());
+
+  std::string logged;
+  for (const auto& line : sink->last_formatted()) logged += line;
+  EXPECT_THAT(logged, HasSubstr("sessions.id")) << "the log says what failed";
+  EXPECT_EQ(logged.find(second.password_hash), std::string::npos);
+  EXPECT_EQ(logged.find("bob@example.com"), std::string::npos);
+  EXPECT_EQ(logged.find(session.id), std::string::npos);
+}
+
+TEST_F(sqlite_store_test, find_user_and_session_covers_every_combination) {
+  const auto ann = make_user("1", "ann@example.com");
+  const auto ann_session = make_session("1", ann.id);
+  const auto bob = make_user("2", "bob@example.com");
+  const auto bob_session = make_session("2", bob.id);
+  ASSERT_TRUE(create_user(ann, ann_session).has_value());
+  ASSERT_TRUE(create_user(bob, bob_session).has_value());
+
+  // user and session
+  auto both = find_both(ann.id, ann_session.id);
+  EXPECT_TRUE(both.user.has_value());
+  EXPECT_TRUE(both.session.has_value());
+
+  // user, no such session
+  auto user_only = find_both(ann.id, "11111111-0000-4000-8000-999999999999");
+  EXPECT_TRUE(user_only.user.has_value());
+  EXPECT_FALSE(user_only.session.has_value());
+
+  // user, but the session is another user's
+  auto foreign = find_both(ann.id, bob_session.id);
+  ASSERT_TRUE(foreign.user.has_value());
+  EXPECT_EQ(foreign.user->id, ann.id);
+  EXPECT_FALSE(foreign.session.has_value());
+
+  // neither
+  auto neither = find_both("00000000-0000-4000-8000-999999999999", "11111111-0000-4000-8000-999999999999");
+  EXPECT_FALSE(neither.user.has_value());
+  EXPECT_FALSE(neither.session.has_value());
+
+  // a session whose user is gone (only possible behind the store's back, foreign keys off)
+  {
+    raw_sqlite raw(file_);
+    raw.exec(
+        "INSERT INTO sessions (id, user_id, created, expires) VALUES "
+        "('orphan', 'ghost', 1, 2000000000000000)");
+  }
+  auto session_only = find_both("ghost", "orphan");
+  EXPECT_FALSE(session_only.user.has_value());
+  ASSERT_TRUE(session_only.session.has_value());
+  EXPECT_EQ(session_only.session->user_id, "ghost");
+}
+
+TEST_F(sqlite_store_test, create_session_adds_sessions_for_existing_users_only) {
+  const auto ann = make_user("1", "ann@example.com");
+  ASSERT_TRUE(create_user(ann, make_session("1", ann.id)).has_value());
+  auto second = make_session("2", ann.id);
+  second.user_agent = "";
+  ASSERT_TRUE(run_sync(io_, store_->create_session(second)).has_value());
+  auto found = find_both(ann.id, second.id);
+  ASSERT_TRUE(found.session.has_value());
+  expect_same(*found.session, second);
+
+  auto dangling = run_sync(io_, store_->create_session(make_session("3", "no-such-user")));
+  ASSERT_FALSE(dangling.has_value());
+  EXPECT_EQ(dangling.error(), store_error::internal);
+}
+
+TEST_F(sqlite_store_test, revoke_is_idempotent_and_keeps_the_first_time) {
+  const auto ann = make_user("1", "ann@example.com");
+  const auto session = make_session("1", ann.id);
+  ASSERT_TRUE(create_user(ann, session).has_value());
+
+  ASSERT_TRUE(run_sync(io_, store_->revoke_session(session.id, 5000)).has_value());
+  EXPECT_EQ(find_both(ann.id, session.id).session->revoked, std::optional<micros>(5000));
+  ASSERT_TRUE(run_sync(io_, store_->revoke_session(session.id, 9000)).has_value());
+  EXPECT_EQ(find_both(ann.id, session.id).session->revoked, std::optional<micros>(5000));
+  EXPECT_TRUE(run_sync(io_, store_->revoke_session("no-such-session", 9000)).has_value());
+}
+
+TEST_F(sqlite_store_test, deletes_sessions_that_expired_or_were_revoked_before_a_time) {
+  const auto ann = make_user("1", "ann@example.com");
+  ASSERT_TRUE(create_user(ann, make_session("1", ann.id, /*expires=*/100)).has_value());  // expired
+  ASSERT_TRUE(
+      run_sync(io_, store_->create_session(make_session("2", ann.id, 1000))).has_value());  // revoked early
+  ASSERT_TRUE(
+      run_sync(io_, store_->create_session(make_session("3", ann.id, 1000))).has_value());  // revoked late
+  ASSERT_TRUE(run_sync(io_, store_->create_session(make_session("4", ann.id, 1000))).has_value());  // live
+  ASSERT_TRUE(
+      run_sync(io_, store_->create_session(make_session("5", ann.id, 200))).has_value());  // expires at t
+  ASSERT_TRUE(run_sync(io_, store_->revoke_session(make_session("2", "").id, 50)).has_value());
+  ASSERT_TRUE(run_sync(io_, store_->revoke_session(make_session("3", "").id, 300)).has_value());
+
+  auto deleted = run_sync(io_, store_->delete_sessions_ended_before(200));
+  ASSERT_TRUE(deleted.has_value());
+  EXPECT_EQ(*deleted, 2u);
+  EXPECT_FALSE(find_both(ann.id, make_session("1", "").id).session.has_value());
+  EXPECT_FALSE(find_both(ann.id, make_session("2", "").id).session.has_value());
+  EXPECT_TRUE(find_both(ann.id, make_session("3", "").id).session.has_value());
+  EXPECT_TRUE(find_both(ann.id, make_session("4", "").id).session.has_value());
+  EXPECT_TRUE(find_both(ann.id, make_session("5", "").id).session.has_value());
+  EXPECT_EQ(*run_sync(io_, store_->delete_sessions_ended_before(200)), 0u);
+}
+
+TEST_F(sqlite_store_test, updates_the_password_hash) {
+  const auto ann = make_user("1", "ann@example.com");
+  ASSERT_TRUE(create_user(ann, make_session("1", ann.id)).has_value());
+  ASSERT_TRUE(run_sync(io_, store_->update_password_hash(ann.id, "$argon2id$new")).has_value());
+  EXPECT_EQ(find_by_key("ann@example.com")->password_hash, "$argon2id$new");
+}
+
+TEST_F(sqlite_store_test, ping_answers) {
+  EXPECT_TRUE(run_sync(io_, store_->ping()));
+}
+
+TEST_F(sqlite_store_test, a_held_write_lock_makes_writes_unavailable_but_not_reads) {
+  open_store(std::chrono::milliseconds(20));
+  const auto ann = make_user("1", "ann@example.com");
+  ASSERT_TRUE(create_user(ann, make_session("1", ann.id)).has_value());
+
+  raw_sqlite raw(file_);
+  raw.exec("BEGIN IMMEDIATE");
+  const auto bob = make_user("2", "bob@example.com");
+  auto created = create_user(bob, make_session("2", bob.id));
+  ASSERT_FALSE(created.has_value());
+  EXPECT_EQ(created.error(), store_error::unavailable);
+  // WAL: readers go on while someone writes.
+  EXPECT_TRUE(find_by_key("ann@example.com").has_value());
+  EXPECT_TRUE(run_sync(io_, store_->ping()));
+  raw.exec("ROLLBACK");
+  EXPECT_TRUE(create_user(bob, make_session("2", bob.id)).has_value());
+}
+
+TEST_F(sqlite_store_test, concurrent_registrations_of_one_email_key_give_exactly_one_user) {
+  constexpr int threads = 8;
+  std::atomic<int> created{0};
+  std::atomic<int> duplicates{0};
+  std::atomic<int> others{0};
+  std::vector<std::thread> workers;
+  for (int i = 0; i < threads; ++i) {
+    workers.emplace_back([&, i] {
+      boost::asio::io_context io;
+      const auto user = make_user(std::to_string(i), "race@example.com");
+      auto done = run_sync(io, store_->create_user(user, make_session(std::to_string(i), user.id)));
+      if (done.has_value()) {
+        ++created;
+      } else if (done.error() == store_error::duplicate_email) {
+        ++duplicates;
+      } else {
+        ++others;
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(duplicates.load(), threads - 1);
+  EXPECT_EQ(others.load(), 0);
+  raw_sqlite raw(file_);
+  EXPECT_EQ(raw.query_int("SELECT count(*) FROM users"), 1);
+  EXPECT_EQ(raw.query_int("SELECT count(*) FROM sessions"), 1);
+}
+
+TEST_F(sqlite_store_test, data_survives_closing_and_reopening) {
+  const auto ann = make_user("1", "ann@example.com");
+  const auto session = make_session("1", ann.id);
+  ASSERT_TRUE(create_user(ann, session).has_value());
+  ASSERT_TRUE(run_sync(io_, store_->revoke_session(session.id, 77)).has_value());
+  store_.reset();
+  open_store();
+  auto both = find_both(ann.id, session.id);
+  ASSERT_TRUE(both.user.has_value());
+  ASSERT_TRUE(both.session.has_value());
+  expect_same(*both.user, ann);
+  EXPECT_EQ(both.session->revoked, std::optional<micros>(77));
+}
+
+TEST(sqlite_store_open, refuses_a_missing_or_unmigrated_database_and_zero_connections) {
+  temp_dir dir;
+  const auto file = dir.path() / "authd.db";
+  auto missing = sqlite_store::open(sqlite_options{.file = file});
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_THAT(missing.error(), HasSubstr(file.string()));
+  EXPECT_FALSE(std::filesystem::exists(file));
+
+  ASSERT_TRUE(migrator::open(file).has_value());  // creates the file, applies nothing
+  auto unmigrated = sqlite_store::open(sqlite_options{.file = file});
+  ASSERT_FALSE(unmigrated.has_value());
+  EXPECT_THAT(unmigrated.error(), HasSubstr("migrate up"));
+
+  auto none = sqlite_store::open(sqlite_options{.file = file, .connections = 0});
+  EXPECT_FALSE(none.has_value());
+}
+
+}  // namespace
+}  // namespace authd::store::sqlite
