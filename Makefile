@@ -8,13 +8,17 @@ DATA_DIR ?= ./data
 deps:
 	@scripts/install-deps
 
-build-%: deps
-	cmake --preset $*
-	cmake --build --preset $*
+# One recipe per preset (phony targets take no pattern rules).
+define build_preset
+build-$(1): deps
+	cmake --preset $(1)
+	cmake --build --preset $(1)
+endef
+$(foreach preset,release dev asan,$(eval $(call build_preset,$(preset))))
 
 run: build-release
-	AUTHD_DATA_DIR=$(DATA_DIR) ./build/release/authd migrate up
-	AUTHD_DATA_DIR=$(DATA_DIR) AUTHD_PORT=$(PORT) exec ./build/release/authd serve
+	AUTHD_DATA_DIR=$(DATA_DIR) ./build/release/src/authd migrate up
+	AUTHD_DATA_DIR=$(DATA_DIR) AUTHD_PORT=$(PORT) exec ./build/release/src/authd serve
 
 test: build-dev build-asan
 	ctest --preset dev

@@ -8,6 +8,8 @@
 #include <string>
 #include <system_error>
 
+#include "config/posix_file.hpp"
+
 namespace authd::config {
 
 namespace {
@@ -176,18 +178,6 @@ class env_parser {
   std::string_view text_;
   std::size_t pos_ = 0;
   std::size_t line_ = 1;
-};
-
-std::string errno_text(int error) {
-  return std::generic_category().message(error);
-}
-
-// Closes the descriptor on every path out.
-struct fd_closer {
-  int fd;
-  ~fd_closer() {
-    if (fd >= 0) ::close(fd);
-  }
 };
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <system_error>
 
+#include "config/posix_file.hpp"
+
 namespace authd::config {
 
 namespace {
@@ -69,18 +71,6 @@ struct failure {
 struct secret_found {
   bool found = false;
   std::string value;
-};
-
-std::string errno_text(int error) {
-  return std::generic_category().message(error);
-}
-
-// Closes the descriptor on every path out.
-struct fd_closer {
-  int fd;
-  ~fd_closer() {
-    if (fd >= 0) ::close(fd);
-  }
 };
 
 // Only the last component gets 0700; parents are ordinary directories the operator may share.
