@@ -7,6 +7,7 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(jwt REQUIRED IMPORTED_TARGET libjwt)
 pkg_check_modules(sqlite3 REQUIRED IMPORTED_TARGET sqlite3)
+pkg_check_modules(libpq REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(idn2 REQUIRED IMPORTED_TARGET libidn2)
 
 find_library(ZXCVBN_LIBRARY NAMES zxcvbn REQUIRED)

@@ -857,3 +857,13 @@ boost::system::result<normalized_email, std::string> normalize_email(std::string
 }
 
 }  // namespace authd::auth
+
+namespace authd::auth {
+
+std::string stored_email_key(std::string_view email) {
+  if (auto normalized = normalize_email(email)) return std::move(normalized->key);
+  if (ut::decode(email)) return ut::casefold_nfc(email);
+  return std::string(email);  // not even UTF-8: only an exact match can find it
+}
+
+}  // namespace authd::auth

@@ -17,4 +17,8 @@ struct normalized_email {
 // @-sign." (the API prefixes "value is not a valid email address: ").
 boost::system::result<normalized_email, std::string> normalize_email(std::string_view input);
 
+// The key of an address stored before authd checked it (a database taken over from the original
+// service): normalize_email's key when the address is valid today, else the address case-folded.
+std::string stored_email_key(std::string_view email);
+
 }  // namespace authd::auth

@@ -314,7 +314,10 @@ boost::system::result<settings, std::string> load_settings(const env_lookup& env
   vars.path("AUTHD_DATA_DIR", s.data_dir);
 
   read_database(vars, s.data_dir, s.database);
+  s.migrate_on_start = std::holds_alternative<sqlite_settings>(s.database);
   vars.boolean("AUTHD_MIGRATE_ON_START", s.migrate_on_start);
+  vars.integer("AUTHD_DB_POOL_SIZE", 1, 1000, s.db_pool_size);
+  vars.seconds("AUTHD_DB_TIMEOUT_SECONDS", 1, 600, s.db_timeout);
 
   s.jwt_secret = vars.get("JWT_SECRET");
   vars.seconds("AUTHD_TOKEN_LIFETIME_SECONDS", 60, 2592000, s.token_lifetime);
@@ -367,6 +370,8 @@ std::string describe(const settings& s) {
   if (const auto* postgres = std::get_if<postgres_settings>(&s.database))
     line("DATABASE_URL", redacted_postgres_url(postgres->url));
   line("AUTHD_MIGRATE_ON_START", flag(s.migrate_on_start));
+  line("AUTHD_DB_POOL_SIZE", std::to_string(s.db_pool_size));
+  line("AUTHD_DB_TIMEOUT_SECONDS", std::to_string(s.db_timeout.count()));
   line("JWT_SECRET", s.jwt_secret ? "<set, redacted>" : "<unset: generated in data dir>");
   line("AUTHD_TOKEN_LIFETIME_SECONDS", std::to_string(s.token_lifetime.count()));
   line("AUTHD_COOKIE_NAME", s.cookie_name);

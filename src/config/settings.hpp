@@ -32,7 +32,13 @@ struct settings {
 
   // The store: DATABASE_URL, else DATABASE_* when DATABASE_HOST is set, else embedded SQLite.
   std::variant<sqlite_settings, postgres_settings> database;
-  bool migrate_on_start = true;  // AUTHD_MIGRATE_ON_START (embedded SQLite only)
+  // AUTHD_MIGRATE_ON_START; unset: true for the embedded SQLite store, false for PostgreSQL (where
+  // several instances share the schema and an operator runs `authd migrate up`).
+  bool migrate_on_start = true;
+  // PostgreSQL pool (AUTHD_DB_POOL_SIZE) and the time allowed to connect, wait for a connection or
+  // run one query (AUTHD_DB_TIMEOUT_SECONDS) before answering 503.
+  std::size_t db_pool_size = 8;
+  std::chrono::seconds db_timeout{5};
 
   std::optional<std::string> jwt_secret;  // JWT_SECRET; unset: generated and kept in data_dir
 

@@ -95,6 +95,7 @@ void test_server::spawn() {
   for (const char* name : passed_through) {
     if (const char* value = std::getenv(name)) env[name] = value;
   }
+  for (const auto& [name, value] : database_.env()) env[name] = value;
   for (const auto& [name, value] : extra_env_) env[name] = value;
 
   std::vector<std::string> env_strings;

@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 
+#include "support/test_database.hpp"
+
 namespace authd::itest {
 
 using env_map = std::map<std::string, std::string>;
@@ -47,6 +49,7 @@ class test_server {
   std::string log_text() const;
 
   const std::filesystem::path& directory() const { return dir_; }
+  const test_database& database() const { return database_; }
   std::filesystem::path data_dir() const { return dir_ / "data"; }
 
  private:
@@ -54,6 +57,7 @@ class test_server {
   void wait_until_listening();
 
   std::filesystem::path dir_;
+  test_database database_;  // kept across restarts
   env_map extra_env_;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;

@@ -26,6 +26,8 @@ TEST(describe, lists_every_setting) {
                            "AUTHD_DATA_DIR",
                            "DATABASE_URL",
                            "AUTHD_MIGRATE_ON_START",
+                           "AUTHD_DB_POOL_SIZE",
+                           "AUTHD_DB_TIMEOUT_SECONDS",
                            "JWT_SECRET",
                            "AUTHD_TOKEN_LIFETIME_SECONDS",
                            "AUTHD_COOKIE_NAME",

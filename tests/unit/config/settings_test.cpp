@@ -173,6 +173,22 @@ TEST(settings, password_lengths_are_checked_together) {
             "AUTHD_PASSWORD_MIN_LENGTH: must not exceed AUTHD_PASSWORD_MAX_LENGTH (256)");
 }
 
+TEST(settings, migrating_at_start_defaults_to_the_embedded_store_only) {
+  EXPECT_TRUE(load_ok({}).migrate_on_start);
+  EXPECT_FALSE(load_ok({{"DATABASE_URL", "postgresql://u@db/authd"}}).migrate_on_start);
+  EXPECT_TRUE(load_ok({{"DATABASE_URL", "postgresql://u@db/authd"}, {"AUTHD_MIGRATE_ON_START", "true"}})
+                  .migrate_on_start);
+  EXPECT_FALSE(load_ok({{"AUTHD_MIGRATE_ON_START", "false"}}).migrate_on_start);
+}
+
+TEST(settings, database_pool_and_timeout) {
+  auto s = load_ok({{"AUTHD_DB_POOL_SIZE", "3"}, {"AUTHD_DB_TIMEOUT_SECONDS", "2"}});
+  EXPECT_EQ(s.db_pool_size, 3u);
+  EXPECT_EQ(s.db_timeout, std::chrono::seconds(2));
+  EXPECT_EQ(load_error({{"AUTHD_DB_POOL_SIZE", "0"}}),
+            "AUTHD_DB_POOL_SIZE: expected an integer from 1 to 1000, got \"0\"");
+}
+
 TEST(settings, booleans_accept_the_usual_spellings) {
   for (const char* name : {"AUTHD_MIGRATE_ON_START", "AUTHD_COOKIE_SECURE"}) {
     SCOPED_TRACE(name);
