@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "store/postgres/postgres_migrations.hpp"
+
 namespace authd::store::postgres::store_testing {
 
 class raw_postgres {
@@ -74,30 +76,12 @@ inline std::string with_database(const std::string& url, const std::string& data
   return url.substr(0, path + 1) + database + (end == std::string::npos ? "" : url.substr(end));
 }
 
-// The schema of migrations/postgres (0001_users, 0002_sessions).
-inline constexpr const char* schema_sql = R"sql(
-CREATE TABLE users (
-  id              UUID        NOT NULL PRIMARY KEY,
-  name            VARCHAR     NOT NULL,
-  email           VARCHAR     NOT NULL,
-  hashed_password VARCHAR     NOT NULL,
-  created         TIMESTAMPTZ NOT NULL,
-  email_key       TEXT        NULL
-);
-CREATE UNIQUE INDEX users_email_key ON users (email_key);
-CREATE TABLE sessions (
-  id             UUID        NOT NULL PRIMARY KEY,
-  user_id        UUID        NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-  created        TIMESTAMPTZ NOT NULL,
-  expires        TIMESTAMPTZ NOT NULL,
-  revoked        TIMESTAMPTZ NULL,
-  user_agent     TEXT        NOT NULL DEFAULT '',
-  client_address TEXT        NOT NULL DEFAULT ''
-);
-CREATE INDEX sessions_user_id ON sessions (user_id);
-CREATE INDEX sessions_expires ON sessions (expires);
-CREATE INDEX sessions_revoked ON sessions (revoked) WHERE revoked IS NOT NULL;
-)sql";
+// Applies the real migrations (migrations/postgres), so the store is tested on the schema it ships with.
+inline void migrate(const std::string& url) {
+  auto migrator = migrator::open(url, [](std::string_view email) { return std::string(email); });
+  if (!migrator) throw std::runtime_error("migrator: " + migrator.error());
+  if (auto applied = migrator->up(); !applied) throw std::runtime_error("migrate up: " + applied.error());
+}
 
 // A database of its own, dropped (with whatever is still connected to it) at the end.
 class test_database {
@@ -120,7 +104,7 @@ class test_database {
 
   const std::string& url() const { return url_; }
   const std::string& name() const { return name_; }
-  void create_schema() const { raw_postgres(url_).exec(schema_sql); }
+  void create_schema() const { migrate(url_); }
 
  private:
   std::string server_;

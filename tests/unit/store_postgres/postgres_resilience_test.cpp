@@ -386,7 +386,7 @@ TEST(postgres_store_outage, recovers_by_itself_when_the_server_comes_back) {
       }
     }
   } cleanup{database.url(), missing};
-  raw_postgres(url).exec(schema_sql);
+  migrate(url);
   auto up = run_sync(io, store.find_user_by_email_key("ann@example.com"));
   ASSERT_TRUE(up.has_value());
   EXPECT_FALSE(up->has_value());
