@@ -14,6 +14,8 @@
 #include <system_error>
 #include <thread>
 
+#include "support/process_util.hpp"
+
 extern char** environ;
 
 namespace authd::itest {
@@ -22,23 +24,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::filesystem::path make_temp_dir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "authd-cmd-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr)
-    throw std::system_error(errno, std::generic_category(), "mkdtemp");
-  return pattern;
-}
-
-int decode_status(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
-}
-
 }  // namespace
 
 child_process::child_process(std::vector<std::string> argv, std::optional<env_map> env)
-    : dir_(make_temp_dir()) {
+    : dir_(make_temp_dir("authd-cmd")) {
   // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
   std::vector<char*> argv_ptrs;
   for (auto& arg : argv) argv_ptrs.push_back(arg.data());

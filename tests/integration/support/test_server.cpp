@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/process_util.hpp"
+
 namespace authd::itest {
 
 namespace {
@@ -32,19 +34,6 @@ constexpr auto poll_interval = 20ms;
 // Sanitizer settings are passed through: they configure the test run, not authd.
 constexpr const char* passed_through[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"};
 
-std::filesystem::path make_temp_dir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "authd-itest-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr)
-    throw std::system_error(errno, std::generic_category(), "mkdtemp");
-  return pattern;
-}
-
-int decode_status(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
-}
-
 std::string read_file_from(const std::filesystem::path& file, std::size_t offset) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return {};
@@ -55,7 +44,7 @@ std::string read_file_from(const std::filesystem::path& file, std::size_t offset
 }  // namespace
 
 test_server::test_server(env_map extra_env, wait_mode mode)
-    : dir_(make_temp_dir()), extra_env_(std::move(extra_env)) {
+    : dir_(make_temp_dir("authd-itest")), extra_env_(std::move(extra_env)) {
   try {
     spawn();
     if (mode == wait_mode::until_listening) wait_until_listening();
