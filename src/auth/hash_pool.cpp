@@ -1,9 +1,29 @@
 #include "auth/hash_pool.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <utility>
 
 namespace authd::auth {
+
+namespace {
+
+// Argon2 is pure CPU for tens of milliseconds; at equal priority a login flood would take the
+// cores from the I/O threads and every other request would wait behind it. Niced workers still
+// use every idle cycle, but the scheduler prefers the I/O threads when both want a core. (Linux
+// nice is per thread; raising it needs no privilege. Failure only costs latency, so it is ignored.)
+void lower_own_priority() {
+  const pid_t self = gettid();
+  errno = 0;
+  const int current = getpriority(PRIO_PROCESS, static_cast<id_t>(self));
+  if (errno != 0) return;
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(self), std::min(current + hash_pool::nice_increment, 19));
+}
+
+}  // namespace
 
 hash_pool::hash_pool(std::size_t workers, std::size_t queue_capacity) : capacity_(queue_capacity) {
   const std::size_t count = std::max<std::size_t>(workers, 1);
@@ -66,6 +86,7 @@ std::size_t hash_pool::queued() const {
 }
 
 void hash_pool::run() {
+  lower_own_priority();
   for (;;) {
     std::function<void()> job;
     {

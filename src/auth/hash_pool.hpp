@@ -1,5 +1,6 @@
 // A small fixed pool of threads for Argon2, with a bounded queue: beyond it work is refused
-// (the caller answers 503) rather than queued without limit.
+// (the caller answers 503) rather than queued without limit. Workers run at a lower priority
+// than the I/O threads.
 #pragma once
 
 #include <condition_variable>
@@ -14,6 +15,9 @@ namespace authd::auth {
 
 class hash_pool {
  public:
+  // How much nicer than the I/O threads the workers run (see lower_own_priority).
+  static constexpr int nice_increment = 10;
+
   // `workers` threads (at least 1) and room for `queue_capacity` waiting jobs.
   hash_pool(std::size_t workers, std::size_t queue_capacity);
   ~hash_pool();  // stops: waits for the running jobs, drops queued ones without running them

@@ -4,12 +4,15 @@
 #include <sodium.h>
 
 #include <array>
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
 #include <charconv>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <utility>
 
@@ -50,52 +53,85 @@ std::optional<compact_jws> split(std::string_view token) {
   return compact_jws{token.substr(0, second), token.substr(second + 1)};
 }
 
-// Upstream libjwt up to 1.15 compares signatures with strcmp (CVE-2024-25189; Debian's 1.10.2
-// carries a fix, other builds may not), so the MAC is checked here, in constant time, before libjwt
-// sees the token. The secret
-// may be any length, hence the streaming API rather than crypto_auth_hmacsha256_verify, whose key
-// is fixed at 32 bytes.
-bool hs256_signature_matches(const compact_jws& jws, const std::string& secret) {
-  std::array<unsigned char, crypto_auth_hmacsha256_BYTES> claimed{};
-  std::size_t claimed_length = 0;
+// Decodes one base64url segment (no padding) into `out`; libsodium refuses non-zero trailing bits,
+// so every byte string has exactly one accepted spelling (no malleable tokens).
+std::optional<std::string_view> decode_segment(std::string_view segment, std::span<char> out) {
+  std::size_t length = 0;
   const char* end = nullptr;
-  // The URL-safe alphabet without padding, and libsodium refuses non-zero trailing bits, so every
-  // signature has exactly one accepted spelling.
-  if (sodium_base642bin(claimed.data(), claimed.size(), jws.signature.data(), jws.signature.size(), nullptr,
-                        &claimed_length, &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-      claimed_length != claimed.size() || end != jws.signature.data() + jws.signature.size()) {
-    return false;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), segment.data(),
+                        segment.size(), nullptr, &length, &end,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      end != segment.data() + segment.size()) {
+    return std::nullopt;
   }
-  crypto_auth_hmacsha256_state state;
-  std::array<unsigned char, crypto_auth_hmacsha256_BYTES> expected{};
-  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(jws.signing_input.data()),
-                                jws.signing_input.size());
-  crypto_auth_hmacsha256_final(&state, expected.data());
-  sodium_memzero(&state, sizeof state);
-  return crypto_verify_32(claimed.data(), expected.data()) == 0;
+  return std::string_view(out.data(), length);
 }
 
-// libjwt's jwt_get_grant_int answers 0 for strings, reals and booleans alike, so the claim's JSON
-// text is read instead: jansson writes integers as bare digits and reals always with '.' or 'e'.
-std::optional<std::int64_t> integer_claim(jwt_t* jwt, const char* name) {
-  const malloc_string json(jwt_get_grants_json(jwt, name));
-  if (!json) return std::nullopt;
-  const char* const first = json.get();
-  const char* const last = first + std::strlen(first);
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(first, last, value);
-  if (error != std::errc{} || end != last) return std::nullopt;
-  return value;
+// Parses into `resource` (a stack buffer): no heap on the hot path.
+std::optional<boost::json::object> parse_object(std::string_view text,
+                                                boost::json::monotonic_resource& resource) {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(text, ec, &resource);
+  if (ec || !value.is_object()) return std::nullopt;
+  return std::move(value.as_object());
+}
+
+const boost::json::string* string_member(const boost::json::object& object, std::string_view name) {
+  const auto* value = object.if_contains(name);
+  return value ? value->if_string() : nullptr;
+}
+
+// Integers only: Boost.JSON keeps 1.5, 1e9 and numbers beyond 64 bits as doubles, which are refused.
+std::optional<std::int64_t> integer_member(const boost::json::object& object, std::string_view name) {
+  const auto* value = object.if_contains(name);
+  if (value == nullptr) return std::nullopt;
+  if (const auto* i = value->if_int64()) return *i;
+  return std::nullopt;
 }
 
 }  // namespace
+
+// HMAC-SHA256 keyed once: the inner and outer pads are hashed at start, each verification copies
+// the state (saves two of the ~seven compressions per token). The secret may be any length, hence
+// the streaming API rather than crypto_auth_hmacsha256_verify, whose key is fixed at 32 bytes.
+struct token_codec::keyed_hmac {
+  crypto_auth_hmacsha256_state state;
+
+  explicit keyed_hmac(const std::string& secret) {
+    crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
+  }
+  ~keyed_hmac() { sodium_memzero(&state, sizeof state); }
+  keyed_hmac(const keyed_hmac&) = delete;
+  keyed_hmac& operator=(const keyed_hmac&) = delete;
+
+  // Constant-time comparison of the claimed signature with the MAC of the signing input.
+  bool matches(const compact_jws& jws) const {
+    std::array<unsigned char, crypto_auth_hmacsha256_BYTES> claimed{};
+    std::size_t claimed_length = 0;
+    const char* end = nullptr;
+    if (sodium_base642bin(claimed.data(), claimed.size(), jws.signature.data(), jws.signature.size(), nullptr,
+                          &claimed_length, &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        claimed_length != claimed.size() || end != jws.signature.data() + jws.signature.size()) {
+      return false;
+    }
+    crypto_auth_hmacsha256_state running = state;
+    std::array<unsigned char, crypto_auth_hmacsha256_BYTES> expected{};
+    crypto_auth_hmacsha256_update(&running, reinterpret_cast<const unsigned char*>(jws.signing_input.data()),
+                                  jws.signing_input.size());
+    crypto_auth_hmacsha256_final(&running, expected.data());
+    sodium_memzero(&running, sizeof running);
+    return crypto_verify_32(claimed.data(), expected.data()) == 0;
+  }
+};
 
 token_codec::token_codec(std::string secret) : secret_(std::move(secret)) {
   if (secret_.empty() || secret_.size() > INT_MAX)
     throw std::invalid_argument("token secret must be non-empty and under 2 GiB");
   ensure_sodium_initialized();
+  mac_ = std::make_unique<keyed_hmac>(secret_);
 }
+
+token_codec::~token_codec() = default;
 
 std::string token_codec::issue(const token_claims& claims) const {
   jwt_t* raw = nullptr;
@@ -118,33 +154,35 @@ boost::system::result<token_claims, token_error> token_codec::verify(std::string
                                                                      std::int64_t now) const {
   if (token.size() > max_token_length) return token_error::invalid;
   const auto jws = split(token);
-  if (!jws || !hs256_signature_matches(*jws, secret_)) return token_error::invalid;
+  if (!jws || !mac_->matches(*jws)) return token_error::invalid;
 
-  // The token is ours from here on; libjwt parses it (and checks the signature once more).
-  std::array<char, max_token_length + 1> terminated;  // libjwt wants a C string; no heap for it
-  std::memcpy(terminated.data(), token.data(), token.size());
-  terminated[token.size()] = '\0';
-  jwt_t* raw = nullptr;
-  if (jwt_decode(&raw, terminated.data(), reinterpret_cast<const unsigned char*>(secret_.data()),
-                 static_cast<int>(secret_.size())) != 0) {
-    jwt_free(raw);
-    return token_error::invalid;
-  }
-  const jwt_ptr jwt(raw);
-  // libjwt maps the header's alg case-insensitively ("hs256" passes as HS256); JWS says it is
-  // case-sensitive, and only exactly "HS256" is ours.
-  const char* const alg = jwt_get_header(jwt.get(), "alg");
-  if (jwt_get_alg(jwt.get()) != JWT_ALG_HS256 || alg == nullptr || std::strcmp(alg, "HS256") != 0) {
-    return token_error::invalid;
-  }
+  // The token is ours from here on (only the holder of the secret can have written it), yet it is
+  // still read strictly. Parsed here rather than by libjwt: on /auth/me, jwt_decode (OpenSSL HMAC
+  // once more, jansson, libb64) cost as much as everything else the request does.
+  std::array<char, max_token_length> decoded;  // base64 only shrinks: both segments fit
+  const auto dot = jws->signing_input.find('.');
+  const auto header_text = decode_segment(jws->signing_input.substr(0, dot), decoded);
+  if (!header_text) return token_error::invalid;
+  const auto payload_text = decode_segment(jws->signing_input.substr(dot + 1),
+                                           std::span<char>(decoded).subspan(header_text->size()));
+  if (!payload_text) return token_error::invalid;
 
-  const char* const subject = jwt_get_grant(jwt.get(), "sub");
-  const char* const session_id = jwt_get_grant(jwt.get(), "sid");
-  const auto issued_at = integer_claim(jwt.get(), "iat");
-  const auto expires_at = integer_claim(jwt.get(), "exp");
+  unsigned char arena[2 * max_token_length];
+  boost::json::monotonic_resource resource(arena, sizeof arena);
+  const auto header = parse_object(*header_text, resource);
+  const auto payload = header ? parse_object(*payload_text, resource) : std::nullopt;
+  if (!payload) return token_error::invalid;
+  // Exactly "HS256" (JWS names are case-sensitive), and no critical extension we would not honour.
+  const auto* alg = string_member(*header, "alg");
+  if (alg == nullptr || *alg != "HS256" || header->contains("crit")) return token_error::invalid;
+
+  const auto* subject = string_member(*payload, "sub");
+  const auto* session_id = string_member(*payload, "sid");
+  const auto issued_at = integer_member(*payload, "iat");
+  const auto expires_at = integer_member(*payload, "exp");
   if (subject == nullptr || session_id == nullptr || !issued_at || !expires_at) return token_error::invalid;
   if (*expires_at <= now) return token_error::expired;
-  return token_claims{subject, session_id, *issued_at, *expires_at};
+  return token_claims{std::string(*subject), std::string(*session_id), *issued_at, *expires_at};
 }
 
 }  // namespace authd::auth

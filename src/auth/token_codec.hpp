@@ -1,8 +1,10 @@
-// Session tokens: JWT, HS256 pinned (libjwt), claims sub, sid, iat, exp.
+// Session tokens: JWT, HS256 pinned, claims sub, sid, iat, exp. libjwt writes them; they are read
+// here (libsodium HMAC and base64, Boost.JSON), the hot path of every authenticated request.
 #pragma once
 
 #include <boost/system/result.hpp>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -24,6 +26,7 @@ class token_codec {
  public:
   // The secret must be non-empty (its strength is checked by configuration).
   explicit token_codec(std::string secret);
+  ~token_codec();
 
   std::string issue(const token_claims& claims) const;
 
@@ -33,7 +36,9 @@ class token_codec {
   boost::system::result<token_claims, token_error> verify(std::string_view token, std::int64_t now) const;
 
  private:
+  struct keyed_hmac;
   std::string secret_;
+  std::unique_ptr<const keyed_hmac> mac_;
 };
 
 }  // namespace authd::auth

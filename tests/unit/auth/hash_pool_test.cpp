@@ -1,7 +1,10 @@
 #include "auth/hash_pool.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <future>
 #include <memory>
@@ -23,6 +26,15 @@ struct gate {
     };
   }
 };
+
+TEST(hash_pool, workers_run_nicer_than_the_thread_that_made_the_pool) {
+  const int ours = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+  std::promise<int> seen;
+  hash_pool pool(1, 1);
+  ASSERT_TRUE(
+      pool.try_submit([&] { seen.set_value(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()))); }));
+  EXPECT_EQ(seen.get_future().get(), std::min(ours + hash_pool::nice_increment, 19));
+}
 
 TEST(hash_pool, has_at_least_one_worker) {
   EXPECT_EQ(hash_pool(0, 1).workers(), 1U);

@@ -137,6 +137,29 @@ TEST(token_codec, header_without_alg_is_invalid) {
       is_invalid(token_codec(secret).verify(sign_hs256(secret, R"({"typ":"JWT"})", good_payload), now)));
 }
 
+TEST(token_codec, header_with_critical_extensions_is_invalid) {
+  // RFC 7515 4.1.11: a recipient that does not understand a "crit" extension must refuse the JWS.
+  EXPECT_TRUE(is_invalid(token_codec(secret).verify(
+      sign_hs256(secret, R"({"alg":"HS256","crit":["exp"],"exp":1})", good_payload), now)));
+}
+
+TEST(token_codec, header_that_is_not_an_object_or_has_a_non_string_alg_is_invalid) {
+  const token_codec codec(secret);
+  for (const char* header :
+       {R"(["HS256"])", R"("HS256")", R"({"alg":256})", R"({"alg":["HS256"]})", R"({"alg":null})"})
+    EXPECT_TRUE(is_invalid(codec.verify(sign_hs256(secret, header, good_payload), now))) << header;
+}
+
+TEST(token_codec, extra_header_and_payload_members_are_ignored) {
+  const auto result = token_codec(secret).verify(
+      sign_hs256(
+          secret, R"({"typ":"JWT","alg":"HS256","cty":"x"})",
+          R"({"aud":"other","sub":"user-1","sid":"session-1","iat":1699999000,"exp":1700001000,"n":[1,{"a":2}]})"),
+      now);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->session_id, "session-1");
+}
+
 TEST(token_codec, expired_means_exp_not_after_now) {
   const token_codec codec(secret);
   token_claims claims = sample_claims();
