@@ -1,12 +1,14 @@
 #include "obs/logging.hpp"
 
-#include <spdlog/async.h>
 #include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
+#include <utility>
+
+#include "obs/batching_sink.hpp"
 
 namespace authd::obs {
 
@@ -86,24 +88,28 @@ class json_formatter final : public spdlog::formatter {
 }  // namespace
 
 void setup_logging(log_format format, int level) {
-  if (!spdlog::thread_pool()) spdlog::init_thread_pool(8192, 1);
-  auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-  auto logger = std::make_shared<spdlog::async_logger>("authd", sink, spdlog::thread_pool(),
-                                                       spdlog::async_overflow_policy::overrun_oldest);
+  // A synchronous logger over a batching sink: the logging thread formats and appends to a
+  // buffer, one writer thread writes the batches (warn and above at once, see batching_sink).
+  auto sink = std::make_shared<batching_sink>();
+  auto logger = std::make_shared<spdlog::logger>("authd", std::move(sink));
   if (format == log_format::json) {
     logger->set_formatter(std::make_unique<json_formatter>());
   } else {
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %^%-5l%$ %v", spdlog::pattern_time_type::utc);
   }
   logger->set_level(static_cast<spdlog::level::level_enum>(level));
-  logger->flush_on(spdlog::level::warn);
-  spdlog::set_default_logger(logger);
-  spdlog::flush_every(std::chrono::seconds(1));
+  // No flush_on(warn): a flush waits for the write, and the sink already writes warn+ at once.
+  spdlog::set_default_logger(std::move(logger));
 }
 
 void shutdown_logging() {
-  if (auto logger = spdlog::default_logger()) logger->flush();
-  spdlog::shutdown();
+  auto logger = spdlog::default_logger();
+  if (!logger) return;
+  logger->flush();
+  // The logger stays installed: a thread still logging after this writes synchronously instead
+  // of touching a destroyed logger.
+  for (const auto& sink : logger->sinks())
+    if (auto batching = std::dynamic_pointer_cast<batching_sink>(sink)) batching->stop();
 }
 
 }  // namespace authd::obs

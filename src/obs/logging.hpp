@@ -1,5 +1,5 @@
-// Log set-up: spdlog's default logger, as text for a terminal or JSON lines, written by a
-// background thread so logging never blocks the I/O threads.
+// Log set-up: spdlog's default logger, as text for a terminal or JSON lines, written in batches
+// by a background thread so logging never blocks the I/O threads (see batching_sink.hpp).
 #pragma once
 
 #include <boost/system/result.hpp>
@@ -15,10 +15,11 @@ boost::system::result<log_format, std::string> parse_log_format(std::string_view
 // Parses "trace", "debug", "info", "warn", "error", "critical", "off".
 boost::system::result<int, std::string> parse_log_level(std::string_view text);
 
-// Replaces the default logger with an asynchronous one writing to stderr.
+// Replaces the default logger with one buffering lines for a background writer to stderr.
 void setup_logging(log_format format, int level);
 
-// Flushes and stops the background writer (call before exit).
+// Flushes and stops the background writer (call before exit); later lines are written
+// synchronously.
 void shutdown_logging();
 
 // Escapes `text` as the inside of a JSON string (used by the JSON formatter and in tests).
