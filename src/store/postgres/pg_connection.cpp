@@ -7,12 +7,18 @@
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <memory>
+#include <tuple>
 #include <variant>
 
 #include "store/postgres/pg_binary.hpp"
@@ -24,6 +30,12 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr auto wait_token = asio::as_tuple(asio::use_awaitable);
+
+// Shared between one socket wait and the deadline timer that may cancel it.
+struct deadline_expiry {
+  asio::cancellation_signal signal;
+  bool fired = false;
+};
 constexpr std::size_t max_message_length = 512;
 
 // One line, bounded: libpq's messages span lines ("\n\tIs the server running...").
@@ -145,7 +157,9 @@ asio::awaitable<pg_result<std::unique_ptr<pg_connection>>> pg_connection::open(
 
 asio::awaitable<pg_result<std::vector<pg_result_ptr>>> pg_connection::execute(
     std::span<const pg_query> queries, clock::time_point deadline) {
-  co_return co_await asio::co_spawn(strand_, run(queries, deadline), asio::use_awaitable);
+  // Run on the caller's executor: the lease makes the caller the only user of this connection,
+  // and hopping to strand_ and back cost more than the query's own work on the hot path.
+  co_return co_await run(queries, deadline);
 }
 
 pg_error pg_connection::fail(pg_error error) {
@@ -324,10 +338,23 @@ asio::awaitable<pg_result<void>> pg_connection::wait(readiness what) {
     timed_out = outcome.index() == 2;
     if (!timed_out) std::visit([&](const auto& t) { error = std::get<0>(t); }, outcome);
   } else {
+    // The common case (every query waits here) is one socket wait that the deadline cancels:
+    // the awaitable operators above spawn a coroutine per operand. The timer's handler runs on
+    // this coroutine's executor, as cancellation signals require, and holds the signal by a
+    // shared pointer since it may run after this wait is over.
     const auto type = what == readiness::read ? wait_type::wait_read : wait_type::wait_write;
-    auto outcome = co_await (socket_.async_wait(type, wait_token) || deadline_.async_wait(wait_token));
-    timed_out = outcome.index() == 1;
-    if (!timed_out) error = std::get<0>(std::get<0>(outcome));
+    auto expiry = std::make_shared<deadline_expiry>();
+    // Not in one expression with the lambda: g++ 12 destroys by-value captures twice there.
+    const auto executor = co_await asio::this_coro::executor;
+    deadline_.async_wait(asio::bind_executor(executor, [expiry](const boost::system::error_code& ec) {
+      if (ec) return;
+      expiry->fired = true;
+      expiry->signal.emit(asio::cancellation_type::terminal);
+    }));
+    std::tie(error) =
+        co_await socket_.async_wait(type, asio::bind_cancellation_slot(expiry->signal.slot(), wait_token));
+    deadline_.cancel();
+    timed_out = expiry->fired;
   }
   if (timed_out) co_return make_pg_error(pg_error::kind::timeout, "no answer before the deadline");
   if (error)

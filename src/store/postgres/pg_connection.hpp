@@ -140,7 +140,8 @@ class pg_connection {
   pg_error fail(pg_error error);
   pg_error connection_error();
 
-  // Everything below is touched only on strand_ (or by the pool while the connection is idle).
+  // Everything below is touched by one coroutine at a time: the opener (on strand_), then the
+  // holder of the pool's lease, or the pool itself while the connection is idle.
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   // A duplicate of libpq's socket, so that Asio never deregisters or closes libpq's own
   // descriptor: libpq closes it by itself when the server drops the connection, and its number may

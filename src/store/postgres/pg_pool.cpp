@@ -55,37 +55,72 @@ pg_pool::stats_snapshot pg_pool::stats() const {
 
 asio::awaitable<pg_result<pg_pool::lease>> pg_pool::acquire() {
   auto self = shared_from_this();
+  // Most requests find an idle connection: no hop to the strand and back for them.
+  if (auto conn = take_idle()) co_return lease(std::move(self), std::move(conn));
   auto conn = co_await asio::co_spawn(strand_, acquire_on_strand(), asio::use_awaitable);
   if (!conn) co_return conn.error();
   co_return lease(std::move(self), std::move(*conn));
 }
 
+pg_pool::connection_ptr pg_pool::take_idle() {
+  for (;;) {
+    connection_ptr conn;
+    {
+      std::lock_guard lock(mutex_);
+      if (idle_.empty()) return nullptr;
+      conn = std::move(idle_.back());
+      idle_.pop_back();
+      ++in_use_;
+    }
+    if (conn->check_idle()) return conn;
+    discard_idle(std::move(conn));
+  }
+}
+
+void pg_pool::discard_idle(connection_ptr conn) {
+  spdlog::info("postgres: discarding a connection the server closed");
+  conn.reset();
+  asio::post(strand_, [self = shared_from_this()] {
+    --self->open_;
+    --self->in_use_;
+    self->free_slot();
+  });
+}
+
 asio::awaitable<pg_result<pg_pool::connection_ptr>> pg_pool::acquire_on_strand() {
   const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
-  while (!idle_.empty()) {
-    connection_ptr conn = std::move(idle_.back());
-    idle_.pop_back();
-    if (conn->check_idle()) {
-      ++in_use_;
-      co_return conn;
-    }
-    spdlog::info("postgres: discarding a connection the server closed");
-    conn.reset();
-    --open_;
-    --slots_;
-  }
-  if (slots_ < options_.size) {
-    ++slots_;
-    co_return co_await open_on_strand();
-  }
-
+  if (auto conn = take_idle()) co_return conn;
   waiter w{.timer = asio::steady_timer(strand_, deadline), .conn = nullptr, .slot = false};
-  waiters_.push_back(&w);
-  ++waiting_;
+  {
+    // Checked again under the lock that give_back's fast path takes: a connection given back
+    // after take_idle found none either lands in idle_ here or sees this waiter.
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      w.conn = std::move(idle_.back());
+      idle_.pop_back();
+    } else if (slots_ < options_.size) {
+      ++slots_;
+      w.slot = true;
+    } else {
+      waiters_.push_back(&w);
+      ++waiting_;
+    }
+  }
+  if (w.conn) {
+    ++in_use_;
+    if (w.conn->check_idle()) co_return std::move(w.conn);
+    discard_idle(std::move(w.conn));
+    co_return co_await acquire_on_strand();
+  }
+  if (w.slot) co_return co_await open_on_strand();
+
   co_await w.timer.async_wait(asio::as_tuple(asio::use_awaitable));
   if (w.conn) co_return std::move(w.conn);
   if (w.slot) co_return co_await open_on_strand();
-  waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &w));
+  {
+    std::lock_guard lock(mutex_);
+    waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &w));
+  }
   --waiting_;
   co_return make_pg_error(pg_error::kind::timeout, "no free connection within the acquire timeout");
 }
@@ -115,6 +150,14 @@ void pg_pool::give_back(connection_ptr conn) {
     });
     return;
   }
+  {
+    std::lock_guard lock(mutex_);
+    if (waiters_.empty()) {
+      idle_.push_back(std::move(conn));
+      --in_use_;
+      return;
+    }
+  }
   asio::post(strand_, [self = shared_from_this(), conn = std::move(conn)]() mutable {
     --self->in_use_;
     self->hand_over(std::move(conn));
@@ -122,12 +165,16 @@ void pg_pool::give_back(connection_ptr conn) {
 }
 
 void pg_pool::hand_over(connection_ptr conn) {
-  if (waiters_.empty()) {
-    idle_.push_back(std::move(conn));
-    return;
+  waiter* next = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    if (waiters_.empty()) {
+      idle_.push_back(std::move(conn));
+      return;
+    }
+    next = waiters_.front();
+    waiters_.pop_front();
   }
-  waiter* next = waiters_.front();
-  waiters_.pop_front();
   --waiting_;
   ++in_use_;
   next->conn = std::move(conn);
@@ -135,13 +182,17 @@ void pg_pool::hand_over(connection_ptr conn) {
 }
 
 void pg_pool::free_slot() {
-  if (waiters_.empty()) {
-    --slots_;
-    return;
+  waiter* next = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    if (waiters_.empty()) {
+      --slots_;
+      return;
+    }
+    // The slot passes to the first waiter, who opens a connection with it.
+    next = waiters_.front();
+    waiters_.pop_front();
   }
-  // The slot passes to the first waiter, who opens a connection with it.
-  waiter* next = waiters_.front();
-  waiters_.pop_front();
   --waiting_;
   next->slot = true;
   next->timer.cancel();

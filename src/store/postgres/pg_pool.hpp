@@ -10,6 +10,7 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -72,7 +73,10 @@ class pg_pool : public std::enable_shared_from_this<pg_pool> {
 
   pg_pool(boost::asio::any_io_executor executor, pg_pool_options options);
 
-  // All the state below is touched on strand_ only (the counters are atomics for stats()).
+  // The fast paths (an idle connection taken, one given back while nobody waits) run on the
+  // caller's thread under mutex_; everything that waits, opens or wakes a waiter runs on strand_.
+  connection_ptr take_idle();
+  void discard_idle(connection_ptr conn);
   boost::asio::awaitable<pg_result<connection_ptr>> acquire_on_strand();
   boost::asio::awaitable<pg_result<connection_ptr>> open_on_strand();
   void give_back(connection_ptr conn);
@@ -82,9 +86,10 @@ class pg_pool : public std::enable_shared_from_this<pg_pool> {
   boost::asio::any_io_executor executor_;  // where connections run
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   pg_pool_options options_;
+  std::mutex mutex_;                  // guards idle_ and waiters_
   std::vector<connection_ptr> idle_;  // most recently used last: reused first, while warm
-  std::deque<waiter*> waiters_;
-  std::size_t slots_ = 0;  // connections open, being opened, or promised to a waiter
+  std::deque<waiter*> waiters_;       // changed on strand_ only
+  std::size_t slots_ = 0;             // on strand_: connections open, being opened, or promised to a waiter
   std::atomic<std::size_t> open_{0}, in_use_{0}, waiting_{0};
 };
 
