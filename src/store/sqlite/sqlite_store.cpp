@@ -1,10 +1,18 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <array>
+#include <boost/system/result.hpp>
+#include <cerrno>
+#include <cstring>
 #include <type_traits>
+#include <utility>
 
+#include "store/sqlite/session_cache.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 #include "store/sqlite/sqlite_connection_pool.hpp"
 
@@ -122,11 +130,44 @@ sqlite_result<void> insert_session(connection& conn, const session_record& sessi
 
 }  // namespace
 
-struct sqlite_store::impl {
-  connection_pool pool;
+// Held while the store is open, so that the session cache cannot be bypassed by another authd
+// serving the same file (several instances share PostgreSQL, not SQLite). flock locks are apart from
+// SQLite's own POSIX locks, and the kernel drops them when the process ends, however it ends.
+class exclusive_lock {
+ public:
+  static boost::system::result<exclusive_lock, std::string> take(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return "cannot open " + path + ": " + std::strerror(errno);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      const int error = errno;
+      ::close(fd);
+      if (error == EWOULDBLOCK)
+        return "another authd process is serving this SQLite database (" + path +
+               " is locked); several instances need PostgreSQL";
+      return "cannot lock " + path + ": " + std::strerror(error);
+    }
+    return exclusive_lock(fd);
+  }
+  exclusive_lock(exclusive_lock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  exclusive_lock& operator=(exclusive_lock&&) = delete;
+  ~exclusive_lock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
 
-  impl(std::vector<connection> connections, std::chrono::milliseconds wait)
-      : pool(std::move(connections), wait) {}
+ private:
+  explicit exclusive_lock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+constexpr std::size_t session_cache_capacity = 100'000;
+
+struct sqlite_store::impl {
+  exclusive_lock lock;  // first in, last out: released after every connection is closed
+  connection_pool pool;
+  session_cache sessions{session_cache_capacity};
+
+  impl(exclusive_lock held, std::vector<connection> connections, std::chrono::milliseconds wait)
+      : lock(std::move(held)), pool(std::move(connections), wait) {}
 
   // Runs `work` on a connection of its own and turns SQLite errors into store errors.
   template <class T, class Work>
@@ -177,12 +218,14 @@ struct sqlite_store::impl {
   }
 
   result<void> update_password_hash(std::string_view user_id, std::string_view password_hash) {
-    return with_connection<void>("update_password_hash", [&](connection& conn) -> sqlite_result<void> {
+    auto done = with_connection<void>("update_password_hash", [&](connection& conn) -> sqlite_result<void> {
       auto stmt = conn.prepare(update_password_hash_sql);
       if (!stmt) return stmt.error();
       stmt->bind(1, user_id).bind(2, password_hash);
       return stmt->run();
     });
+    sessions.forget_user(user_id);  // cached answers carry the user's record, hash included
+    return done;
   }
 
   result<void> create_session(const session_record& session) {
@@ -191,7 +234,7 @@ struct sqlite_store::impl {
     });
   }
 
-  result<user_and_session> find_user_and_session(std::string_view user_id, std::string_view session_id) {
+  result<user_and_session> read_user_and_session(std::string_view user_id, std::string_view session_id) {
     return with_connection<user_and_session>("find_user_and_session",
                                              [&](connection& conn) -> sqlite_result<user_and_session> {
                                                auto stmt = conn.prepare(select_user_and_session_sql);
@@ -208,24 +251,38 @@ struct sqlite_store::impl {
                                              });
   }
 
+  result<user_and_session> find_user_and_session(std::string_view user_id, std::string_view session_id) {
+    if (auto cached = sessions.find(user_id, session_id)) return std::move(*cached);
+    const auto generation = sessions.generation();
+    auto found = read_user_and_session(user_id, session_id);
+    if (found) sessions.remember(*found, generation);
+    return found;
+  }
+
+  // The writes below forget what they may have changed once they are done, failed or not (a
+  // failed commit may still have reached the disk).
   result<void> revoke_session(std::string_view session_id, micros now) {
-    return with_connection<void>("revoke_session", [&](connection& conn) -> sqlite_result<void> {
+    auto done = with_connection<void>("revoke_session", [&](connection& conn) -> sqlite_result<void> {
       auto stmt = conn.prepare(revoke_session_sql);
       if (!stmt) return stmt.error();
       stmt->bind(1, session_id).bind(2, now);
       return stmt->run();
     });
+    sessions.forget_session(session_id);
+    return done;
   }
 
   result<std::uint64_t> delete_sessions_ended_before(micros before) {
-    return with_connection<std::uint64_t>("delete_sessions_ended_before",
-                                          [&](connection& conn) -> sqlite_result<std::uint64_t> {
-                                            auto stmt = conn.prepare(delete_ended_sessions_sql);
-                                            if (!stmt) return stmt.error();
-                                            stmt->bind(1, before);
-                                            if (auto done = stmt->run(); !done) return done.error();
-                                            return static_cast<std::uint64_t>(conn.changes());
-                                          });
+    auto deleted = with_connection<std::uint64_t>("delete_sessions_ended_before",
+                                                  [&](connection& conn) -> sqlite_result<std::uint64_t> {
+                                                    auto stmt = conn.prepare(delete_ended_sessions_sql);
+                                                    if (!stmt) return stmt.error();
+                                                    stmt->bind(1, before);
+                                                    if (auto done = stmt->run(); !done) return done.error();
+                                                    return static_cast<std::uint64_t>(conn.changes());
+                                                  });
+    sessions.forget_all();
+    return deleted;
   }
 
   bool ping() {
@@ -246,6 +303,8 @@ sqlite_store::~sqlite_store() = default;
 migration_result<std::unique_ptr<sqlite_store>> sqlite_store::open(const sqlite_options& options) {
   if (options.connections == 0) return std::string("the SQLite store needs at least one connection");
   const std::string file = options.file.string();
+  auto lock = exclusive_lock::take(file + ".lock");
+  if (!lock) return lock.error();
   std::vector<connection> connections;
   connections.reserve(options.connections);
   for (std::size_t i = 0; i < options.connections; ++i) {
@@ -259,8 +318,8 @@ migration_result<std::unique_ptr<sqlite_store>> sqlite_store::open(const sqlite_
     }
     connections.push_back(std::move(*conn));
   }
-  return std::unique_ptr<sqlite_store>(
-      new sqlite_store(std::make_unique<impl>(std::move(connections), options.busy_timeout)));
+  return std::unique_ptr<sqlite_store>(new sqlite_store(
+      std::make_unique<impl>(std::move(*lock), std::move(connections), options.busy_timeout)));
 }
 
 boost::asio::awaitable<result<void>> sqlite_store::create_user(const user_record& user,

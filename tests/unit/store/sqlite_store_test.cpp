@@ -276,6 +276,56 @@ TEST_F(sqlite_store_test, updates_the_password_hash) {
   EXPECT_EQ(find_by_key("ann@example.com")->password_hash, "$argon2id$new");
 }
 
+// The session cache (session_cache.hpp) answers repeated lookups; each write must still show.
+TEST_F(sqlite_store_test, a_cached_session_shows_its_revocation) {
+  const auto ann = make_user("1", "ann@example.com");
+  const auto session = make_session("1", ann.id);
+  ASSERT_TRUE(create_user(ann, session).has_value());
+  ASSERT_FALSE(find_both(ann.id, session.id).session->revoked.has_value());
+  ASSERT_FALSE(find_both(ann.id, session.id).session->revoked.has_value());  // now from the cache
+  ASSERT_TRUE(run_sync(io_, store_->revoke_session(session.id, 5000)).has_value());
+  EXPECT_EQ(find_both(ann.id, session.id).session->revoked, std::optional<micros>(5000));
+}
+
+TEST_F(sqlite_store_test, a_cached_user_shows_a_new_password_hash) {
+  const auto ann = make_user("1", "ann@example.com");
+  const auto session = make_session("1", ann.id);
+  ASSERT_TRUE(create_user(ann, session).has_value());
+  ASSERT_EQ(find_both(ann.id, session.id).user->password_hash, ann.password_hash);
+  ASSERT_TRUE(run_sync(io_, store_->update_password_hash(ann.id, "$argon2id$new")).has_value());
+  EXPECT_EQ(find_both(ann.id, session.id).user->password_hash, "$argon2id$new");
+}
+
+TEST_F(sqlite_store_test, a_cached_session_is_gone_after_the_sweep_deletes_it) {
+  const auto ann = make_user("1", "ann@example.com");
+  const auto session = make_session("1", ann.id, /*expires=*/100);
+  ASSERT_TRUE(create_user(ann, session).has_value());
+  ASSERT_TRUE(find_both(ann.id, session.id).session.has_value());
+  ASSERT_EQ(*run_sync(io_, store_->delete_sessions_ended_before(200)), 1u);
+  EXPECT_FALSE(find_both(ann.id, session.id).session.has_value());
+}
+
+TEST_F(sqlite_store_test, a_cached_session_is_not_found_for_another_user) {
+  const auto ann = make_user("1", "ann@example.com");
+  const auto bob = make_user("2", "bob@example.com");
+  const auto session = make_session("1", ann.id);
+  ASSERT_TRUE(create_user(ann, session).has_value());
+  ASSERT_TRUE(create_user(bob, make_session("2", bob.id)).has_value());
+  ASSERT_TRUE(find_both(ann.id, session.id).session.has_value());
+  const auto crossed = find_both(bob.id, session.id);
+  EXPECT_TRUE(crossed.user.has_value());
+  EXPECT_FALSE(crossed.session.has_value());
+}
+
+TEST_F(sqlite_store_test, a_second_store_on_the_same_file_is_refused_while_the_first_is_open) {
+  // Another process writing behind the cache would make it lie; several instances need PostgreSQL.
+  auto second = sqlite_store::open(sqlite_options{.file = file_, .connections = 1});
+  ASSERT_FALSE(second.has_value());
+  EXPECT_THAT(second.error(), HasSubstr("another authd process is serving this SQLite database"));
+  store_.reset();
+  EXPECT_TRUE(sqlite_store::open(sqlite_options{.file = file_, .connections = 1}).has_value());
+}
+
 TEST_F(sqlite_store_test, ping_answers) {
   EXPECT_TRUE(run_sync(io_, store_->ping()));
 }

@@ -1,0 +1,52 @@
+#include "store/sqlite/session_cache.hpp"
+
+#include <iterator>
+
+namespace authd::store::sqlite {
+
+std::uint64_t session_cache::generation() const {
+  std::lock_guard lock(mutex_);
+  return generation_;
+}
+
+std::optional<user_and_session> session_cache::find(std::string_view user_id,
+                                                    std::string_view session_id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = entries_.find(std::string(session_id));
+  if (it == entries_.end() || it->second.user->id != user_id) return std::nullopt;
+  return it->second;
+}
+
+void session_cache::remember(const user_and_session& found, std::uint64_t generation) {
+  if (capacity_ == 0 || !found.user || !found.session || found.session->user_id != found.user->id) return;
+  std::lock_guard lock(mutex_);
+  if (generation != generation_) return;
+  if (entries_.size() >= capacity_) entries_.clear();
+  entries_.insert_or_assign(found.session->id, found);
+}
+
+void session_cache::forget_session(std::string_view session_id) {
+  std::lock_guard lock(mutex_);
+  ++generation_;
+  entries_.erase(std::string(session_id));
+}
+
+void session_cache::forget_user(std::string_view user_id) {
+  std::lock_guard lock(mutex_);
+  ++generation_;
+  for (auto it = entries_.begin(); it != entries_.end();)
+    it = it->second.user->id == user_id ? entries_.erase(it) : std::next(it);
+}
+
+void session_cache::forget_all() {
+  std::lock_guard lock(mutex_);
+  ++generation_;
+  entries_.clear();
+}
+
+std::size_t session_cache::size() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+}  // namespace authd::store::sqlite
