@@ -1,6 +1,7 @@
 # The porcelain: `make run` serves authd on :8000 with the embedded SQLite store in ./data;
-# `make test` runs every test. Both install what is missing first.
-.PHONY: run test fmt deps build-release build-dev build-asan clean
+# `make test` runs every test; `make bench` load-tests the release build (bench/README.md). All
+# install what is missing first.
+.PHONY: run test bench fmt deps build-release build-dev build-asan clean
 
 PORT ?= 8000
 DATA_DIR ?= ./data
@@ -23,6 +24,10 @@ run: build-release
 test: build-dev build-asan
 	ctest --preset dev
 	ctest --preset asan
+
+# BENCH_* variables (and the AUTHD_* settings of the server) pass through: bench/run --help.
+bench: build-release
+	bench/run --authd ./build/release/src/authd
 
 fmt:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "app/application.hpp"
+#include "app/hash_bench.hpp"
 #include "config/env_file.hpp"
 #include "config/settings.hpp"
 #include "version.hpp"
@@ -49,6 +50,13 @@ int run_cli(int argc, char** argv) {
   down_cmd->add_option("steps", steps, "How many migrations to revert")->check(CLI::PositiveNumber);
   auto* status_cmd = migrate_cmd->add_subcommand("status", "List migrations and whether they are applied");
 
+  auto* hash_bench_cmd =
+      cli.add_subcommand("hash-bench", "Time Argon2 with the configured parameters; print one JSON line");
+  double hash_seconds = 3;
+  hash_bench_cmd
+      ->add_option("--seconds", hash_seconds, "Seconds of hashing, on one thread then on the pool's threads")
+      ->check(CLI::Range(0.1, 600.0));
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -65,6 +73,7 @@ int run_cli(int argc, char** argv) {
   if (*up_cmd) return migrate(*settings, migrate_command::up, 0);
   if (*down_cmd) return migrate(*settings, migrate_command::down, steps);
   if (*status_cmd) return migrate(*settings, migrate_command::status, 0);
+  if (*hash_bench_cmd) return hash_bench(*settings, hash_seconds);
   return exit_config;
 }
 

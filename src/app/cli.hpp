@@ -1,4 +1,4 @@
-// The command line: authd serve | migrate up/down/status | version.
+// The command line: authd serve | migrate up/down/status | hash-bench | version.
 #pragma once
 
 namespace authd::app {

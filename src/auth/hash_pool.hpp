@@ -16,7 +16,7 @@ namespace authd::auth {
 class hash_pool {
  public:
   // How much nicer than the I/O threads the workers run (see lower_own_priority).
-  static constexpr int nice_increment = 10;
+  static constexpr int nice_increment = 5;
 
   // `workers` threads (at least 1) and room for `queue_capacity` waiting jobs.
   hash_pool(std::size_t workers, std::size_t queue_capacity);
