@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "support/auth_api.hpp"
+#include "support/child_process.hpp"
 #include "support/server_test.hpp"
 
 namespace authd::itest {
@@ -76,6 +77,21 @@ TEST_F(lifecycle, an_unset_jwt_secret_is_generated_with_mode_0600_and_reused) {
   EXPECT_EQ(read_whole(file), secret);
   EXPECT_THAT(server().log_text(), Not(HasSubstr(secret.substr(0, 16))))
       << "the secret itself is never logged";
+}
+
+TEST_F(lifecycle, a_second_server_on_the_same_sqlite_store_refuses_to_start) {
+  if (server().database().postgres())
+    GTEST_SKIP() << "several instances on one PostgreSQL are supported (postgres_only tests)";
+  // Its session cache is exact only while no other process writes to the file.
+  const auto second = run_authd(
+      {"serve"},
+      {{"AUTHD_HOST", "127.0.0.1"}, {"AUTHD_PORT", "0"}, {"AUTHD_DATA_DIR", server().data_dir().string()}});
+  EXPECT_NE(second.exit_code, 0);
+  EXPECT_THAT(second.output, HasSubstr("another authd process is serving this SQLite database"));
+  ASSERT_EQ(client().get("/healthz").status, 200u);  // the first one is unharmed
+  EXPECT_EQ(server().stop_with(SIGTERM), 0);
+  server().restart();  // and the lock goes with the process
+  EXPECT_EQ(client().get("/healthz").status, 200u);
 }
 
 TEST(lifecycle_secret, two_data_directories_get_different_secrets) {
