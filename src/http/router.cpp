@@ -4,8 +4,8 @@
 
 namespace authd::http {
 
-void router::add(bhttp::verb method, std::string path, handler h) {
-  entries_.push_back(entry{method, std::move(path), std::move(h)});
+void router::add(bhttp::verb method, std::string path, handler h, route_doc doc) {
+  entries_.push_back(entry{method, std::move(path), std::move(h), std::move(doc)});
 }
 
 router::match router::find(bhttp::verb method, std::string_view path) const {
@@ -55,7 +55,7 @@ void router::apply_prefix_headers(std::string_view path, response& res) const {
 std::vector<router::route> router::routes() const {
   std::vector<route> out;
   out.reserve(entries_.size());
-  for (const auto& e : entries_) out.push_back(route{e.method, e.path});
+  for (const auto& e : entries_) out.push_back(route{e.method, e.path, e.doc});
   return out;
 }
 

@@ -9,11 +9,18 @@
 
 namespace authd::http {
 
+// What the API description (OpenAPI) says of a route; the router only keeps it, so that a test can
+// hold the document and the routes to each other.
+struct route_doc {
+  std::vector<unsigned> statuses;  // every status the handler itself may answer
+  bool documented = true;          // false: kept out of the API description (static assets)
+};
+
 class router {
  public:
   // Registers `h` for `method` on the exact `path` (e.g. "/auth/login"). A HEAD request is served
   // by the GET handler.
-  void add(bhttp::verb method, std::string path, handler h);
+  void add(bhttp::verb method, std::string path, handler h, route_doc doc = {});
 
   struct match {
     const handler* found = nullptr;  // null: see `path_known`
@@ -30,8 +37,9 @@ class router {
   struct route {
     bhttp::verb method;
     std::string path;
+    route_doc doc;
   };
-  // Every registered (method, path), in registration order (used by the OpenAPI test later).
+  // Every registered route, in registration order (the OpenAPI test compares them to the document).
   std::vector<route> routes() const;
 
  private:
@@ -39,6 +47,7 @@ class router {
     bhttp::verb method;
     std::string path;
     handler h;
+    route_doc doc;
   };
   std::vector<entry> entries_;
   struct prefix_header {

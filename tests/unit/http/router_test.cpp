@@ -102,5 +102,19 @@ TEST(router, routes_in_registration_order) {
   EXPECT_EQ(routes[3].path, "/auth/logout");
 }
 
+TEST(router, routes_keep_what_the_api_description_says_of_them) {
+  router r;
+  r.add(bhttp::verb::get, "/documented", answering("a"),
+        route_doc{.statuses = {200, 401}, .documented = true});
+  r.add(bhttp::verb::get, "/asset.js", answering("b"),
+        route_doc{.statuses = {200, 304}, .documented = false});
+  const auto routes = r.routes();
+  ASSERT_EQ(routes.size(), 2u);
+  EXPECT_EQ(routes[0].doc.statuses, (std::vector<unsigned>{200, 401}));
+  EXPECT_TRUE(routes[0].doc.documented);
+  EXPECT_EQ(routes[1].doc.statuses, (std::vector<unsigned>{200, 304}));
+  EXPECT_FALSE(routes[1].doc.documented);
+}
+
 }  // namespace
 }  // namespace authd::http
