@@ -67,12 +67,19 @@ auth_routes::auth_routes(auth::auth_service& service, auth_routes_options option
 void auth_routes::install(http::router& router) {
   // Everything under /auth/ is personal: never cached, not even its errors.
   router.add_prefix_header("/auth/", "Cache-Control", "no-store");
+  // The statuses each handler answers itself (src/api/openapi.json documents them; a test compares).
   router.add(verb::post, "/auth/register",
-             [this](http::request_context& ctx) { return register_account(ctx); });
-  router.add(verb::post, "/auth/login", [this](http::request_context& ctx) { return login(ctx); });
-  router.add(verb::get, "/auth/me", [this](http::request_context& ctx) { return me(ctx); });
-  router.add(verb::get, "/auth/logout", [this](http::request_context& ctx) { return logout(ctx); });
-  router.add(verb::post, "/auth/logout", [this](http::request_context& ctx) { return logout(ctx); });
+             [this](http::request_context& ctx) { return register_account(ctx); },
+             {.statuses = {201, 400, 415, 422, 500, 503}});
+  router.add(verb::post, "/auth/login", [this](http::request_context& ctx) { return login(ctx); },
+             {.statuses = {200, 401, 415, 422, 500, 503}});
+  router.add(verb::get, "/auth/me", [this](http::request_context& ctx) { return me(ctx); },
+             {.statuses = {200, 401, 500, 503}});
+  // Logout never fails: a store error is logged, and the client is logged out all the same.
+  router.add(verb::get, "/auth/logout", [this](http::request_context& ctx) { return logout(ctx); },
+             {.statuses = {204}});
+  router.add(verb::post, "/auth/logout", [this](http::request_context& ctx) { return logout(ctx); },
+             {.statuses = {204}});
 }
 
 boost::asio::awaitable<http::response> auth_routes::register_account(http::request_context& ctx) {

@@ -17,7 +17,9 @@
 #include <vector>
 
 #include "api/auth_routes.hpp"
+#include "api/docs_pages.hpp"
 #include "api/health_routes.hpp"
+#include "api/openapi_routes.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/email_policy.hpp"
 #include "config/jwt_secret.hpp"
@@ -27,6 +29,7 @@
 #include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_migrations.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "version.hpp"
 
 namespace authd::app {
 
@@ -161,6 +164,8 @@ int serve(const config::settings& s) {
                 .passwords = {.min_length = s.password_min_length, .max_length = s.password_max_length}});
   auth_routes.install(router);
   api::install_health_routes(router, *store);
+  api::install_docs_pages(router);
+  api::install_openapi_route(router, authd::version);
 
   std::optional<http::server> server;
   try {
