@@ -30,7 +30,7 @@ constexpr std::string_view immutable = "public, max-age=31536000, immutable";
 
 // Scripts and styles from this origin only. Both UIs set inline styles; ReDoc also runs its search
 // index in a worker made from a blob. connect-src covers /openapi.json and Swagger UI's "try it out".
-// ReDoc's footer logo (cdn.redoc.ly) is refused on purpose: the browser logs it, the image hides.
+// ReDoc's footer logo names cdn.redoc.ly; the build replaces that URL (src/CMakeLists.txt).
 constexpr std::string_view swagger_ui_csp =
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
