@@ -4,6 +4,17 @@
 
 namespace authd::store::sqlite {
 
+namespace {
+
+std::size_t text_bytes(const user_and_session& found) {
+  const auto& u = *found.user;
+  const auto& s = *found.session;
+  return u.id.size() + u.name.size() + u.email.size() + u.email_key.size() + u.password_hash.size() +
+         s.id.size() + s.user_id.size() + s.user_agent.size() + s.client_address.size();
+}
+
+}  // namespace
+
 std::uint64_t session_cache::generation() const {
   std::lock_guard lock(mutex_);
   return generation_;
@@ -19,6 +30,7 @@ std::optional<user_and_session> session_cache::find(std::string_view user_id,
 
 void session_cache::remember(const user_and_session& found, std::uint64_t generation) {
   if (capacity_ == 0 || !found.user || !found.session || found.session->user_id != found.user->id) return;
+  if (text_bytes(found) > max_entry_bytes) return;
   std::lock_guard lock(mutex_);
   if (generation != generation_) return;
   if (entries_.size() >= capacity_) entries_.clear();

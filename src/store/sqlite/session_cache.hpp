@@ -21,6 +21,9 @@ namespace authd::store::sqlite {
 
 class session_cache {
  public:
+  // At most `capacity` entries of at most `max_entry_bytes` of text each, so memory stays bounded
+  // whatever clients send (a user agent may be kilobytes long: such sessions are not cached).
+  static constexpr std::size_t max_entry_bytes = 1024;
   explicit session_cache(std::size_t capacity) : capacity_(capacity) {}
 
   // Taken before reading the database; remember() needs it.
@@ -28,7 +31,8 @@ class session_cache {
   // The cached answer for this user and session, if any.
   std::optional<user_and_session> find(std::string_view user_id, std::string_view session_id) const;
   // Caches an answer that names both a user and their session, unless something was invalidated
-  // since `generation` (the answer may predate it). When full, starts again from empty.
+  // since `generation` (the answer may predate it), or it is larger than max_entry_bytes. When
+  // full, starts again from empty.
   void remember(const user_and_session& found, std::uint64_t generation);
 
   // After a committed write: the session, a user's sessions, or everything.

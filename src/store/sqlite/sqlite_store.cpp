@@ -159,7 +159,8 @@ class exclusive_lock {
   int fd_;
 };
 
-constexpr std::size_t session_cache_capacity = 100'000;
+// About 10 MiB at most (session_cache::max_entry_bytes each, plus the map).
+constexpr std::size_t session_cache_capacity = 10'000;
 
 struct sqlite_store::impl {
   exclusive_lock lock;  // first in, last out: released after every connection is closed

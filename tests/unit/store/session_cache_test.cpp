@@ -63,6 +63,17 @@ TEST(session_cache, remembers_only_answers_naming_a_user_and_their_own_session) 
   EXPECT_EQ(cache.size(), 0U);
 }
 
+TEST(session_cache, does_not_remember_an_entry_larger_than_its_bound) {
+  session_cache cache(10);
+  auto large = answer("u1", "s1");
+  large.session->user_agent = std::string(session_cache::max_entry_bytes, 'a');
+  cache.remember(large, cache.generation());
+  EXPECT_FALSE(cache.find("u1", "s1").has_value());
+  large.session->user_agent = "curl/8";
+  cache.remember(large, cache.generation());
+  EXPECT_TRUE(cache.find("u1", "s1").has_value());
+}
+
 TEST(session_cache, stays_within_its_capacity) {
   session_cache cache(3);
   for (int i = 0; i < 10; ++i) cache.remember(answer("u", "s" + std::to_string(i)), cache.generation());
