@@ -1,7 +1,5 @@
 #include "api/docs_pages.hpp"
 
-#include <sodium.h>
-
 #include <array>
 #include <span>
 #include <stdexcept>
@@ -9,7 +7,7 @@
 #include <string_view>
 #include <utility>
 
-#include "auth/sodium_init.hpp"
+#include "api/content_etag.hpp"
 #include "embedded_file.hpp"
 #include "http/conditional.hpp"
 
@@ -61,17 +59,6 @@ std::string_view content_type_of(std::string_view name) {
   throw std::logic_error("no content type known for embedded file " + std::string(name));
 }
 
-// A strong ETag: the quoted BLAKE2b-128 of the content (not for security, only to tell versions apart).
-std::string etag_of(std::string_view body) {
-  auth::ensure_sodium_initialized();
-  std::array<unsigned char, 16> hash{};
-  crypto_generichash(hash.data(), hash.size(), reinterpret_cast<const unsigned char*>(body.data()),
-                     body.size(), nullptr, 0);
-  std::array<char, 2 * hash.size() + 1> hex{};
-  sodium_bin2hex(hex.data(), hex.size(), hash.data(), hash.size());
-  return "\"" + std::string(hex.data(), 2 * hash.size()) + "\"";
-}
-
 http::response respond(const served_file& file, const http::request& req) {
   // A 304 carries what a 200 would have said about caching (RFC 9110 15.4.5), and no body.
   const bool unchanged = http::if_none_match_hits(req, file.etag);
@@ -115,7 +102,7 @@ void install_docs_pages(http::router& router) {
     add(router, std::string(p.path),
         {.body = f.contents,
          .content_type = content_type_of(f.name),
-         .etag = etag_of(f.contents),
+         .etag = content_etag(f.contents),
          .cache_control = revalidate,
          .csp = p.csp},
         {.statuses = {200, 304}});
@@ -128,7 +115,7 @@ void install_docs_pages(http::router& router) {
     add(router, std::string(versioned ? assets_path : "/docs/") + std::string(f.name),
         {.body = f.contents,
          .content_type = content_type_of(f.name),
-         .etag = etag_of(f.contents),
+         .etag = content_etag(f.contents),
          .cache_control = versioned ? immutable : revalidate,
          .csp = {}},
         {.statuses = {200, 304}, .documented = false});

@@ -2,13 +2,12 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <cstdio>
-#include <functional>
 #include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
 
+#include "api/content_etag.hpp"
 #include "embedded_file.hpp"
 #include "http/conditional.hpp"
 #include "http/responses.hpp"
@@ -29,14 +28,6 @@ struct served_document {
   std::string etag;
 };
 
-// The hash only has to change when the body does (the version is part of the body); it is stable
-// across restarts of one binary, so a client's cached copy stays valid then too.
-std::string etag_of(std::string_view body) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "\"%016zx-%zx\"", std::hash<std::string_view>{}(body), body.size());
-  return buf;
-}
-
 served_document load(std::string_view version) {
   const auto files = openapi_document_files();
   if (files.size() != 1) throw std::logic_error("openapi.json is not embedded");
@@ -44,7 +35,7 @@ served_document load(std::string_view version) {
   doc.at("info").as_object()["version"] = version;
   served_document out;
   out.body = boost::json::serialize(doc);
-  out.etag = etag_of(out.body);
+  out.etag = content_etag(out.body);
   return out;
 }
 

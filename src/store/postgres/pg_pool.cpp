@@ -89,11 +89,10 @@ void pg_pool::discard_idle(connection_ptr conn) {
 
 asio::awaitable<pg_result<pg_pool::connection_ptr>> pg_pool::acquire_on_strand() {
   const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
-  if (auto conn = take_idle()) co_return conn;
   waiter w{.timer = asio::steady_timer(strand_, deadline), .conn = nullptr, .slot = false};
   {
     // Checked again under the lock that give_back's fast path takes: a connection given back
-    // after take_idle found none either lands in idle_ here or sees this waiter.
+    // after acquire()'s take_idle found none either lands in idle_ here or sees this waiter.
     std::lock_guard lock(mutex_);
     if (!idle_.empty()) {
       w.conn = std::move(idle_.back());

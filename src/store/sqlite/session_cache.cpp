@@ -23,7 +23,7 @@ std::uint64_t session_cache::generation() const {
 std::optional<user_and_session> session_cache::find(std::string_view user_id,
                                                     std::string_view session_id) const {
   std::lock_guard lock(mutex_);
-  const auto it = entries_.find(std::string(session_id));
+  const auto it = entries_.find(session_id);
   if (it == entries_.end() || it->second.user->id != user_id) return std::nullopt;
   return it->second;
 }
@@ -40,7 +40,7 @@ void session_cache::remember(const user_and_session& found, std::uint64_t genera
 void session_cache::forget_session(std::string_view session_id) {
   std::lock_guard lock(mutex_);
   ++generation_;
-  entries_.erase(std::string(session_id));
+  if (const auto it = entries_.find(session_id); it != entries_.end()) entries_.erase(it);
 }
 
 void session_cache::forget_user(std::string_view user_id) {

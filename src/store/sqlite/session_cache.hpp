@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -46,7 +47,14 @@ class session_cache {
   const std::size_t capacity_;
   mutable std::mutex mutex_;
   std::uint64_t generation_ = 0;
-  std::unordered_map<std::string, user_and_session> entries_;  // by session id
+  // Looked up by string_view on every /auth/me: a transparent hash spares building a std::string.
+  struct text_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const noexcept {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  std::unordered_map<std::string, user_and_session, text_hash, std::equal_to<>> entries_;  // by session id
 };
 
 }  // namespace authd::store::sqlite

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "postgres/postgres_test.hpp"
+#include "shared/original_service_schema.hpp"
 #include "support/auth_api.hpp"
 #include "support/child_process.hpp"
 #include "support/http_client.hpp"
@@ -22,15 +23,7 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using takeover = postgres_test;
 
-// What the original service's migration 7dfc9f79011c and Alembic create, verbatim.
-constexpr const char* original_schema = R"sql(
-CREATE TABLE users (id UUID NOT NULL, name VARCHAR NOT NULL, email VARCHAR NOT NULL,
-  hashed_password VARCHAR NOT NULL, created TIMESTAMP WITH TIME ZONE NOT NULL,
-  PRIMARY KEY (id), UNIQUE (email));
-CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL,
-  CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
-INSERT INTO alembic_version VALUES ('7dfc9f79011c');
-)sql";
+using test_shared::original_service_schema;
 
 // argon2-cffi's defaults (m=65536, t=3, p=4), the vector of tests/unit/auth/password_hasher_test.cpp:
 //   echo -n 'password' | argon2 somesaltsomesalt -id -t 3 -m 16 -p 4 -e
@@ -65,7 +58,7 @@ std::vector<original_user> original_users() {
 }
 
 void create_original_database(pg_client& db, const std::vector<original_user>& users) {
-  db.exec(original_schema);
+  db.exec(original_service_schema);
   for (const auto& u : users) {
     db.query(
         "INSERT INTO users (id, name, email, hashed_password, created) VALUES ($1, $2, $3, $4, "

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "shared/original_service_schema.hpp"
 #include "store/postgres/postgres_migrations.hpp"
 #include "unit/store_postgres/migrator_test_database.hpp"
 
@@ -21,15 +22,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
-// Exactly what the original service's Alembic migration 7dfc9f79011c created.
-constexpr const char* original_schema = R"sql(
-CREATE TABLE users (id UUID NOT NULL, name VARCHAR NOT NULL, email VARCHAR NOT NULL,
-  hashed_password VARCHAR NOT NULL, created TIMESTAMP WITH TIME ZONE NOT NULL,
-  PRIMARY KEY (id), UNIQUE (email));
-CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL,
-  CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
-INSERT INTO alembic_version VALUES ('7dfc9f79011c');
-)sql";
+using test_shared::original_service_schema;
 
 // A hash as argon2-cffi writes it (its format and parameters; the value is not verified here).
 constexpr const char* argon2_cffi_hash =
@@ -137,7 +130,7 @@ class takeover_test : public ::testing::Test {
 };
 
 TEST_F(takeover_test, adopts_the_original_database_keeping_every_row) {
-  raw_.exec(original_schema);
+  raw_.exec(original_service_schema);
   insert_original_users(raw_);
   const auto before = original_rows(raw_);
   ASSERT_EQ(before.size(), 7u);
@@ -204,7 +197,7 @@ TEST_F(takeover_test, adopts_the_original_database_keeping_every_row) {
 }
 
 TEST_F(takeover_test, the_taken_over_schema_is_the_fresh_one) {
-  raw_.exec(original_schema);
+  raw_.exec(original_service_schema);
   insert_original_users(raw_);
   ASSERT_TRUE(open().up().has_value());
 
@@ -217,7 +210,7 @@ TEST_F(takeover_test, the_taken_over_schema_is_the_fresh_one) {
 }
 
 TEST_F(takeover_test, an_empty_original_database_is_taken_over_too) {
-  raw_.exec(original_schema);
+  raw_.exec(original_service_schema);
   takeover_report report;
   auto up = open().up(&report);
   ASSERT_TRUE(up.has_value()) << up.error();
@@ -228,7 +221,7 @@ TEST_F(takeover_test, an_empty_original_database_is_taken_over_too) {
 }
 
 TEST_F(takeover_test, a_failure_half_way_changes_nothing) {
-  raw_.exec(original_schema);
+  raw_.exec(original_service_schema);
   insert_original_users(raw_);
   const auto before = original_rows(raw_);
   int calls = 0;
@@ -246,7 +239,7 @@ TEST_F(takeover_test, a_failure_half_way_changes_nothing) {
 }
 
 TEST_F(takeover_test, a_users_table_without_alembic_version_is_refused) {
-  raw_.exec(original_schema);
+  raw_.exec(original_service_schema);
   raw_.exec("DROP TABLE alembic_version");
   insert_original_users(raw_);
   const auto before = original_rows(raw_);
@@ -259,7 +252,7 @@ TEST_F(takeover_test, a_users_table_without_alembic_version_is_refused) {
 }
 
 TEST_F(takeover_test, another_alembic_revision_is_refused) {
-  raw_.exec(original_schema);
+  raw_.exec(original_service_schema);
   raw_.exec("UPDATE alembic_version SET version_num = 'abcdef123456'");
   insert_original_users(raw_);
   const auto before = original_rows(raw_);
@@ -270,7 +263,7 @@ TEST_F(takeover_test, another_alembic_revision_is_refused) {
 }
 
 TEST_F(takeover_test, changed_original_columns_are_refused) {
-  raw_.exec(original_schema);
+  raw_.exec(original_service_schema);
   raw_.exec("ALTER TABLE users ADD COLUMN nickname VARCHAR NOT NULL DEFAULT ''");
   insert_original_users(raw_);
   const auto before = original_rows(raw_);
@@ -281,7 +274,7 @@ TEST_F(takeover_test, changed_original_columns_are_refused) {
 }
 
 TEST_F(takeover_test, reverting_0001_after_a_takeover_drops_the_users_and_keeps_alembic_version) {
-  raw_.exec(original_schema);
+  raw_.exec(original_service_schema);
   insert_original_users(raw_);
   auto m = open();
   ASSERT_TRUE(m.up().has_value());
