@@ -41,6 +41,7 @@ auth::client_info client_of(const http::request_context& ctx) {
   // Stored for the user's session list; capped so a client cannot bloat the row.
   if (ua != ctx.req.end()) client.user_agent = std::string(ua->value().substr(0, 512));
   client.address = ctx.client_address;
+  client.request_id = std::string(ctx.request_id);
   return client;
 }
 
@@ -138,7 +139,10 @@ boost::asio::awaitable<http::response> auth_routes::me(http::request_context& ct
 }
 
 boost::asio::awaitable<http::response> auth_routes::logout(http::request_context& ctx) {
-  if (auto token = find_token(ctx.req, options_.cookie)) co_await service_.logout(*token);
+  if (auto token = find_token(ctx.req, options_.cookie)) {
+    const auth::client_info client = client_of(ctx);
+    co_await service_.logout(*token, client);
+  }
   auto res = http::empty_response(status::no_content);
   res.insert(field::set_cookie, cleared_cookie(options_.cookie));
   co_return res;

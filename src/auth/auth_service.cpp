@@ -41,14 +41,14 @@ auth_service::auth_service(store::store& store, const password_hasher& hasher, h
                            const token_codec& tokens, auth_options options, clock_fn now)
     : store_(store), hasher_(hasher), pool_(pool), tokens_(tokens), options_(options), now_(std::move(now)) {}
 
-store::session_record auth_service::new_session(const std::string& user_id, client_info client) const {
+store::session_record auth_service::new_session(const std::string& user_id, const client_info& client) const {
   store::session_record s;
   s.id = random_uuid();
   s.user_id = user_id;
   s.created = now_();
   s.expires = s.created + options_.token_lifetime.count() * micros_per_second;
-  s.user_agent = std::move(client.user_agent);
-  s.client_address = std::move(client.address);
+  s.user_agent = client.user_agent;
+  s.client_address = client.address;
   return s;
 }
 
@@ -75,10 +75,14 @@ boost::asio::awaitable<result<signed_in, auth_error>> auth_service::register_acc
   user.password_hash = std::move(*hashed);
   user.created = now_();
 
-  auto session = new_session(user.id, std::move(client));
+  auto session = new_session(user.id, client);
   // The unique index decides duplicates: no check-then-insert race.
   auto created = co_await store_.create_user(user, session);
-  if (!created) co_return to_auth_error(created.error());
+  if (!created) {
+    if (created.error() == store_error::duplicate_email) audit(audit_event::register_refused, {}, client);
+    co_return to_auth_error(created.error());
+  }
+  audit(audit_event::registered, user.id, client);
   auto token = issue_token(session);
   co_return signed_in{std::move(user), std::move(token)};
 }
@@ -96,6 +100,7 @@ boost::asio::awaitable<result<signed_in, auth_error>> auth_service::login(normal
       return true;
     });
     if (!done) co_return auth_error::busy;
+    audit(audit_event::login_failed, {}, client);
     co_return auth_error::invalid_credentials;
   }
 
@@ -103,7 +108,10 @@ boost::asio::awaitable<result<signed_in, auth_error>> auth_service::login(normal
   auto outcome = co_await run_on_pool(
       pool_, [this, &password, &user] { return hasher_.verify(password, user.password_hash); });
   if (!outcome) co_return auth_error::busy;
-  if (*outcome == verify_outcome::mismatch) co_return auth_error::invalid_credentials;
+  if (*outcome == verify_outcome::mismatch) {
+    audit(audit_event::login_failed, user.id, client);
+    co_return auth_error::invalid_credentials;
+  }
 
   if (*outcome == verify_outcome::match_needs_rehash) {
     // Upgrade hashes written with other parameters (e.g. the original service's) while we have
@@ -118,12 +126,14 @@ boost::asio::awaitable<result<signed_in, auth_error>> auth_service::login(normal
       }
     }
   }
-  co_return co_await start_session(std::move(user), std::move(client));
+  auto started = co_await start_session(std::move(user), client);
+  if (started) audit(audit_event::login_succeeded, started->user.id, client);
+  co_return started;
 }
 
 boost::asio::awaitable<result<signed_in, auth_error>> auth_service::start_session(store::user_record user,
-                                                                                  client_info client) {
-  auto session = new_session(user.id, std::move(client));
+                                                                                  const client_info& client) {
+  auto session = new_session(user.id, client);
   auto created = co_await store_.create_session(session);
   if (!created) co_return to_auth_error(created.error());
   auto token = issue_token(session);
@@ -147,12 +157,16 @@ boost::asio::awaitable<result<store::user_record, token_failure>> auth_service::
   co_return std::move(*found->user);
 }
 
-boost::asio::awaitable<void> auth_service::logout(std::string_view token) {
+boost::asio::awaitable<void> auth_service::logout(std::string_view token, const client_info& client) {
   const store::micros now = now_();
   auto claims = tokens_.verify(token, now / micros_per_second);
   if (!claims) co_return;  // forged or expired: nothing of ours to revoke
   auto revoked = co_await store_.revoke_session(claims->session_id, now);
-  if (!revoked) spdlog::warn("logout could not revoke session {}", claims->session_id);
+  if (!revoked) {
+    spdlog::warn("logout could not revoke session {}", claims->session_id);
+    co_return;
+  }
+  audit(audit_event::logged_out, claims->subject, client);
 }
 
 boost::asio::awaitable<void> auth_service::sweep_sessions() {

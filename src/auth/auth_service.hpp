@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "auth/audit_log.hpp"
 #include "auth/email_policy.hpp"
 #include "auth/hash_pool.hpp"
 #include "auth/password_hasher.hpp"
@@ -24,12 +25,6 @@ store::micros system_now();
 
 struct auth_options {
   std::chrono::seconds token_lifetime{1800};
-};
-
-// Who is asking, kept on the session row.
-struct client_info {
-  std::string user_agent;
-  std::string address;
 };
 
 // Input that already passed the API's validation.
@@ -75,14 +70,14 @@ class auth_service {
   boost::asio::awaitable<result<store::user_record, token_failure>> authenticate(std::string_view token);
   // Revokes the token's session when the token is genuine; anything else is a no-op. Never fails
   // from the caller's point of view (store errors are logged).
-  boost::asio::awaitable<void> logout(std::string_view token);
+  boost::asio::awaitable<void> logout(std::string_view token, const client_info& client);
   // Deletes sessions that ended (expired or revoked) before now.
   boost::asio::awaitable<void> sweep_sessions();
 
  private:
   boost::asio::awaitable<result<signed_in, auth_error>> start_session(store::user_record user,
-                                                                      client_info client);
-  store::session_record new_session(const std::string& user_id, client_info client) const;
+                                                                      const client_info& client);
+  store::session_record new_session(const std::string& user_id, const client_info& client) const;
   std::string issue_token(const store::session_record& session) const;
 
   store::store& store_;

@@ -90,7 +90,7 @@ class auth_service_test : public ::testing::Test {
 
   signed_in registered(std::string_view address = "ada@example.com",
                        std::string password = "analytical engine") {
-    auto r = run(service.register_account({"Ada", email(address), std::move(password)}, {"ua", "127.0.0.1"}));
+    auto r = run(service.register_account({"Ada", email(address), std::move(password)}, {"ua", "127.0.0.1", "req"}));
     EXPECT_TRUE(r.has_value());
     return r ? *r : signed_in{};
   }
@@ -160,7 +160,7 @@ TEST_F(auth_service_test, authenticate_follows_the_session) {
   ASSERT_TRUE(me.has_value());
   EXPECT_EQ(me->id, r.user.id);
 
-  run(service.logout(r.token));
+  run(service.logout(r.token, {}));
   auto after = run(service.authenticate(r.token));
   ASSERT_FALSE(after.has_value());
   EXPECT_EQ(after.error(), token_failure::invalid);
@@ -221,7 +221,7 @@ TEST_F(auth_service_test, a_full_hashing_queue_is_busy) {
 TEST_F(auth_service_test, sweep_removes_ended_sessions_only) {
   auto r = registered();
   run(service.login(email("ada@example.com"), "analytical engine", {}));
-  run(service.logout(r.token));
+  run(service.logout(r.token, {}));
   now += second;
   run(service.sweep_sessions());
   EXPECT_EQ(store.sessions.size(), 1u);
