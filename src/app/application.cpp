@@ -155,7 +155,16 @@ int serve(const config::settings& s) {
 
   auth::password_hasher hasher({.memory_kib = s.argon2_memory_kib, .iterations = s.argon2_iterations});
   auth::hash_pool pool(s.hash_threads, s.hash_queue);
-  auth::token_codec tokens(secret->value);
+  auth::token_codec tokens(secret->value, s.jwt_previous_secrets);
+  // Key ids are public (every token carries one): logged so that an operator can tell which
+  // secret signed a token, and check that a rotation took effect.
+  {
+    const auto ids = tokens.key_ids();
+    std::string previous;
+    for (std::size_t i = 1; i < ids.size(); ++i) previous += (i > 1 ? ", " : "") + ids[i];
+    spdlog::info("tokens signed with kid {}; also verifying {}", ids.front(),
+                 previous.empty() ? std::string("no previous secret") : "kids " + previous);
+  }
   auth::auth_service service(*store, hasher, pool, tokens, {.token_lifetime = s.token_lifetime});
 
   http::router router;

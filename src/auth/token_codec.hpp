@@ -1,5 +1,5 @@
-// Session tokens: JWT, HS256 pinned, claims sub, sid, iat, exp. libjwt writes them; they are read
-// here (libsodium HMAC and base64, Boost.JSON), the hot path of every authenticated request.
+// Session tokens: JWT, HS256 pinned, claims sub, sid, iat, exp, header kid. libjwt writes them; they
+// are read here (libsodium HMAC and base64, Boost.JSON), the hot path of every authenticated request.
 #pragma once
 
 #include <boost/system/result.hpp>
@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace authd::auth {
 
@@ -18,27 +19,41 @@ struct token_claims {
 };
 
 enum class token_error {
-  invalid,  // malformed, bad signature, another algorithm (or none), missing or ill-typed claims
+  invalid,  // malformed, bad signature, unknown kid, another algorithm (or none), missing or ill-typed claims
   expired,  // well-formed and correctly signed, but exp <= now
 };
 
 class token_codec {
  public:
-  // The secret must be non-empty (its strength is checked by configuration).
-  explicit token_codec(std::string secret);
+  // `secret` signs (and verifies); each of `previous_secrets` only verifies, so that tokens signed
+  // before a rotation stay valid until they expire. Secrets must be non-empty (their strength is
+  // checked by configuration); a previous secret equal to the current one, or listed twice, is
+  // kept once.
+  explicit token_codec(std::string secret, std::vector<std::string> previous_secrets = {});
   ~token_codec();
 
+  // The kid of a secret: 16 hex characters, the first 8 bytes of BLAKE2b personalised for authd
+  // key ids. Public (every token carries it); it reveals nothing a token's HMAC does not already.
+  static std::string key_id(std::string_view secret);
+
+  const std::string& current_key_id() const;
+  // The kids that verify: the current one first, then the previous ones in the order given.
+  std::vector<std::string> key_ids() const;
+
+  // Carries the current secret's kid in the header.
   std::string issue(const token_claims& claims) const;
 
-  // Accepts only a compact JWS whose header says alg HS256, correctly signed with the secret,
-  // carrying string sub and sid and integer iat and exp. Checks the signature before anything
-  // else, and expiry last (so "expired" is only said of a genuine token).
+  // Accepts only a compact JWS whose header says alg HS256 and names a known kid (no kid: the
+  // current secret, as tokens issued before key ids existed), correctly signed with that kid's
+  // secret, carrying string sub and sid and integer iat and exp. One HMAC per token whatever the
+  // number of keys; expiry is checked last (so "expired" is only said of a genuine token).
   boost::system::result<token_claims, token_error> verify(std::string_view token, std::int64_t now) const;
 
  private:
-  struct keyed_hmac;
+  struct signing_key;
   std::string secret_;
-  std::unique_ptr<const keyed_hmac> mac_;
+  // Index 0 is the current secret's. A handful at most: looked up by kid, linearly.
+  std::vector<std::unique_ptr<const signing_key>> keys_;
 };
 
 }  // namespace authd::auth

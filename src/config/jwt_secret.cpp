@@ -25,6 +25,9 @@ constexpr std::string_view how_to_fix =
     "; set JWT_SECRET to at least 32 random bytes (e.g. the output of `openssl rand -hex 32`), or unset it "
     "to have one generated in the data directory";
 
+constexpr std::string_view how_to_fix_previous =
+    "; remove it from the list: anyone who guesses it can forge tokens that are accepted";
+
 // Values from tutorials and example files: anyone can sign tokens with them, whatever their length.
 constexpr std::array<std::string_view, 7> placeholders = {
     "secret",
@@ -46,14 +49,17 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::optional<std::string> weakness(std::string_view secret) {
+// Why `secret` must not sign or verify tokens, or nothing when it is strong enough; `variable` and
+// `fix` make the sentence.
+std::optional<std::string> weakness(std::string_view secret, std::string_view variable,
+                                    std::string_view fix) {
   for (auto placeholder : placeholders)
     if (iequals(secret, placeholder))
-      return "JWT_SECRET: a well-known placeholder value that anyone can use to forge tokens" +
-             std::string(how_to_fix);
+      return std::string(variable) + ": a well-known placeholder value that anyone can use to forge tokens" +
+             std::string(fix);
   if (secret.size() < min_jwt_secret_bytes)
-    return "JWT_SECRET: shorter than " + std::to_string(min_jwt_secret_bytes) + " bytes, which is guessable" +
-           std::string(how_to_fix);
+    return std::string(variable) + ": shorter than " + std::to_string(min_jwt_secret_bytes) +
+           " bytes, which is guessable" + std::string(fix);
   return std::nullopt;
 }
 
@@ -200,10 +206,14 @@ boost::system::result<secret_found, std::string> create_secret_file(const std::f
 
 }  // namespace
 
+std::optional<std::string> previous_jwt_secret_weakness(std::string_view secret, std::string_view entry) {
+  return weakness(secret, entry, how_to_fix_previous);
+}
+
 boost::system::result<jwt_secret, std::string> resolve_jwt_secret(
     const std::optional<std::string>& configured, const std::filesystem::path& data_dir) {
   if (configured) {
-    if (auto why = weakness(*configured)) return failure{*why};
+    if (auto why = weakness(*configured, "JWT_SECRET", how_to_fix)) return failure{*why};
     return jwt_secret{*configured, false};
   }
 

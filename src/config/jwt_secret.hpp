@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace authd::config {
 
@@ -20,5 +21,10 @@ struct jwt_secret {
 // 256 random bits (hex), mode 0600, the directory created if needed.
 boost::system::result<jwt_secret, std::string> resolve_jwt_secret(
     const std::optional<std::string>& configured, const std::filesystem::path& data_dir);
+
+// The same strength rules for a secret of JWT_PREVIOUS_SECRETS, which still verifies tokens: why it
+// is refused, in a sentence starting with `entry` (e.g. "JWT_PREVIOUS_SECRETS: entry 2"), never
+// showing the value; nothing when it is strong enough.
+std::optional<std::string> previous_jwt_secret_weakness(std::string_view secret, std::string_view entry);
 
 }  // namespace authd::config

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "config/jwt_secret.hpp"
 #include "obs/logging.hpp"
 
 namespace authd::config {
@@ -183,6 +184,44 @@ class variables {
   std::optional<std::string> error_;
 };
 
+// Commas separate: no secret generator in common use (openssl rand -hex or -base64, the data
+// directory's file) writes one, while spaces do occur in passphrases; blanks around an entry are
+// trimmed and empty entries (a trailing comma) skipped. The values are never shown, only their rank.
+void read_previous_secrets(variables& vars, const std::optional<std::string>& current,
+                           std::vector<std::string>& out) {
+  constexpr const char* name = "JWT_PREVIOUS_SECRETS";
+  constexpr std::size_t max_entries = 16;
+  if (vars.failed()) return;
+  auto value = vars.get(name);
+  if (!value) return;
+  std::vector<std::string> secrets;
+  std::string_view rest = *value;
+  while (true) {
+    const auto comma = rest.find(',');
+    std::string_view entry = rest.substr(0, comma);
+    while (!entry.empty() && (entry.front() == ' ' || entry.front() == '\t')) entry.remove_prefix(1);
+    while (!entry.empty() && (entry.back() == ' ' || entry.back() == '\t')) entry.remove_suffix(1);
+    if (!entry.empty()) {
+      const std::string rank = "entry " + std::to_string(secrets.size() + 1);
+      if (auto why = previous_jwt_secret_weakness(entry, rank)) return vars.fail(name, *why);
+      if (current && entry == *current)
+        return vars.fail(name, rank +
+                                   " is JWT_SECRET itself: list only the secrets that signed before it "
+                                   "(was the new JWT_SECRET not set?)");
+      for (std::size_t i = 0; i < secrets.size(); ++i)
+        if (secrets[i] == entry) return vars.fail(name, rank + " repeats entry " + std::to_string(i + 1));
+      secrets.emplace_back(entry);
+      if (secrets.size() > max_entries)
+        return vars.fail(name,
+                         "more than " + std::to_string(max_entries) +
+                             " secrets; keep only those that signed tokens still within their lifetime");
+    }
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  out = std::move(secrets);
+}
+
 using database_choice = std::variant<sqlite_settings, postgres_settings>;
 
 constexpr std::string_view not_shown = " (the value is not shown: it may hold a password)";
@@ -320,6 +359,7 @@ boost::system::result<settings, std::string> load_settings(const env_lookup& env
   vars.seconds("AUTHD_DB_TIMEOUT_SECONDS", 1, 600, s.db_timeout);
 
   s.jwt_secret = vars.get("JWT_SECRET");
+  read_previous_secrets(vars, s.jwt_secret, s.jwt_previous_secrets);
   vars.seconds("AUTHD_TOKEN_LIFETIME_SECONDS", 60, 2592000, s.token_lifetime);
   vars.boolean("AUTHD_COOKIE_SECURE", s.cookie_secure);
   vars.cookie_name("AUTHD_COOKIE_NAME", s.cookie_secure, s.cookie_name);
@@ -373,6 +413,9 @@ std::string describe(const settings& s) {
   line("AUTHD_DB_POOL_SIZE", std::to_string(s.db_pool_size));
   line("AUTHD_DB_TIMEOUT_SECONDS", std::to_string(s.db_timeout.count()));
   line("JWT_SECRET", s.jwt_secret ? "<set, redacted>" : "<unset: generated in data dir>");
+  line("JWT_PREVIOUS_SECRETS", s.jwt_previous_secrets.empty()
+                                   ? "<none>"
+                                   : "<" + std::to_string(s.jwt_previous_secrets.size()) + " set, redacted>");
   line("AUTHD_TOKEN_LIFETIME_SECONDS", std::to_string(s.token_lifetime.count()));
   line("AUTHD_COOKIE_NAME", s.cookie_name);
   line("AUTHD_COOKIE_SECURE", flag(s.cookie_secure));

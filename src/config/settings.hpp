@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace authd::config {
 
@@ -41,6 +42,9 @@ struct settings {
   std::chrono::seconds db_timeout{5};
 
   std::optional<std::string> jwt_secret;  // JWT_SECRET; unset: generated and kept in data_dir
+  // JWT_PREVIOUS_SECRETS: comma-separated secrets that no longer sign but still verify, so that a
+  // rotation logs nobody out; each as strong as JWT_SECRET must be, at most 16.
+  std::vector<std::string> jwt_previous_secrets;
 
   // Hashing (AUTHD_ARGON2_MEMORY_KIB, AUTHD_ARGON2_ITERATIONS, AUTHD_HASH_THREADS, AUTHD_HASH_QUEUE)
   std::uint32_t argon2_memory_kib = 19456;

@@ -89,6 +89,22 @@ boost::json::object token_claims(std::string_view token) {
   return boost::json::parse(base64url_decode(token.substr(first + 1, second - first - 1))).as_object();
 }
 
+boost::json::object token_header(std::string_view token) {
+  const auto first = token.find('.');
+  if (first == std::string_view::npos) throw std::runtime_error("not a JWT: " + std::string(token));
+  return boost::json::parse(base64url_decode(token.substr(0, first))).as_object();
+}
+
+std::string key_id(std::string_view secret) {
+  ensure_sodium();
+  unsigned char digest[16];
+  crypto_generichash_blake2b_salt_personal(digest, sizeof digest, bytes_of(secret), secret.size(), nullptr, 0,
+                                           nullptr, bytes_of("authd-jwt-kid-v1"));
+  char hex[2 * 8 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, 8);
+  return hex;
+}
+
 std::string random_uuid() {
   ensure_sodium();
   unsigned char b[16];

@@ -22,6 +22,12 @@ std::string make_token(const boost::json::object& header, const boost::json::obj
 
 // The claims of a token the server issued (no verification).
 boost::json::object token_claims(std::string_view token);
+// Its header.
+boost::json::object token_header(std::string_view token);
+
+// The kid authd gives a secret, computed independently: the first 8 bytes, in hex, of BLAKE2b-128
+// personalised with "authd-jwt-kid-v1".
+std::string key_id(std::string_view secret);
 
 // A random version 4 UUID, lowercase.
 std::string random_uuid();

@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 #include <jwt.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "unit/auth/hostile_jws.hpp"
 
@@ -259,6 +261,126 @@ TEST(token_codec, overlong_token_is_invalid_even_when_signed) {
 
 TEST(token_codec, empty_secret_is_refused) {
   EXPECT_THROW(token_codec(""), std::invalid_argument);
+  EXPECT_THROW(token_codec(secret, {""}), std::invalid_argument);
+}
+
+// Key rotation: kid in the header, previous secrets verifying.
+
+const std::string previous_secret = "the-secret-before-rotation-0123456789abcdef";
+const std::string retired_secret = "a-secret-retired-long-ago-0123456789abcdefgh";
+
+std::string header_of(std::string_view token) {
+  return testing::base64url_decode(token.substr(0, token.find('.')));
+}
+
+std::string with_header(std::string_view token, std::string_view header_json) {
+  return base64url(header_json) + std::string(token.substr(token.find('.')));
+}
+
+TEST(token_codec, key_id_is_16_hex_characters_of_a_personalised_blake2b_of_the_secret) {
+  // Pinned: changing the derivation would refuse every live token at the next upgrade.
+  unsigned char digest[16];
+  crypto_generichash_blake2b_salt_personal(
+      digest, sizeof digest, reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), nullptr, 0,
+      nullptr, reinterpret_cast<const unsigned char*>("authd-jwt-kid-v1"));
+  char hex[17];
+  sodium_bin2hex(hex, sizeof hex, digest, 8);
+  EXPECT_EQ(token_codec::key_id(secret), std::string(hex));
+  EXPECT_NE(token_codec::key_id(secret), token_codec::key_id(previous_secret));
+  EXPECT_EQ(token_codec(secret).current_key_id(), token_codec::key_id(secret));
+}
+
+TEST(token_codec, key_id_shows_nothing_of_the_secret) {
+  const std::string hex_secret = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+  const std::string kid = token_codec::key_id(hex_secret);
+  EXPECT_EQ(hex_secret.find(kid), std::string::npos);
+  EXPECT_EQ(kid.find("0011"), std::string::npos);
+}
+
+TEST(token_codec, issued_tokens_carry_the_current_kid) {
+  const token_codec codec(secret, {previous_secret});
+  const std::string header = header_of(codec.issue(sample_claims()));
+  EXPECT_NE(header.find(R"("kid":")" + token_codec::key_id(secret) + "\""), std::string::npos) << header;
+  EXPECT_EQ(header.find(token_codec::key_id(previous_secret)), std::string::npos) << header;
+}
+
+TEST(token_codec, a_token_of_the_previous_secret_is_accepted_after_rotation) {
+  const std::string old_token = token_codec(previous_secret).issue(sample_claims());
+  const token_codec rotated(secret, {retired_secret, previous_secret});
+  const auto result = rotated.verify(old_token, now);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->session_id, "session-1");
+  EXPECT_TRUE(rotated.verify(rotated.issue(sample_claims()), now).has_value());
+}
+
+TEST(token_codec, a_token_of_a_secret_removed_from_the_list_is_invalid) {
+  const std::string old_token = token_codec(previous_secret).issue(sample_claims());
+  EXPECT_TRUE(is_invalid(token_codec(secret).verify(old_token, now)));
+  EXPECT_TRUE(is_invalid(token_codec(secret, {retired_secret}).verify(old_token, now)));
+}
+
+TEST(token_codec, an_unknown_kid_is_invalid_even_when_signed_with_a_known_secret) {
+  const token_codec codec(secret, {previous_secret});
+  for (const std::string& kid :
+       std::vector<std::string>{"0000000000000000", "", token_codec::key_id(secret) + "0",
+                                token_codec::key_id(secret).substr(1), token_codec::key_id(retired_secret)}) {
+    const std::string header = R"({"alg":"HS256","kid":")" + kid + R"(","typ":"JWT"})";
+    EXPECT_TRUE(is_invalid(codec.verify(sign_hs256(secret, header, good_payload), now))) << kid;
+    EXPECT_TRUE(is_invalid(codec.verify(sign_hs256(previous_secret, header, good_payload), now))) << kid;
+  }
+}
+
+TEST(token_codec, a_kid_signed_with_another_known_secret_is_invalid) {
+  const token_codec codec(secret, {previous_secret});
+  const std::string previous_kid =
+      R"({"alg":"HS256","kid":")" + token_codec::key_id(previous_secret) + R"("})";
+  const std::string current_kid = R"({"alg":"HS256","kid":")" + token_codec::key_id(secret) + R"("})";
+  EXPECT_TRUE(is_invalid(codec.verify(sign_hs256(secret, previous_kid, good_payload), now)));
+  EXPECT_TRUE(is_invalid(codec.verify(sign_hs256(previous_secret, current_kid, good_payload), now)));
+  // The right pairings, so the refusals above are about the pairing and nothing else.
+  EXPECT_TRUE(codec.verify(sign_hs256(previous_secret, previous_kid, good_payload), now).has_value());
+  EXPECT_TRUE(codec.verify(sign_hs256(secret, current_kid, good_payload), now).has_value());
+}
+
+TEST(token_codec, without_kid_only_the_current_secret_verifies) {
+  // Tokens from before key ids: one HMAC, with the current secret (no trying each key).
+  const token_codec codec(secret, {previous_secret});
+  EXPECT_TRUE(codec.verify(sign_hs256(secret, hs256_header, good_payload), now).has_value());
+  EXPECT_TRUE(is_invalid(codec.verify(sign_hs256(previous_secret, hs256_header, good_payload), now)));
+}
+
+TEST(token_codec, a_kid_that_is_not_a_string_is_invalid) {
+  const token_codec codec(secret);
+  const std::string kid = token_codec::key_id(secret);
+  for (const std::string& header :
+       std::vector<std::string>{R"({"alg":"HS256","kid":null})", R"({"alg":"HS256","kid":42})",
+                                R"({"alg":"HS256","kid":[")" + kid + R"("]})",
+                                R"({"alg":"HS256","kid":{"id":")" + kid + R"("}})"}) {
+    EXPECT_TRUE(is_invalid(codec.verify(sign_hs256(secret, header, good_payload), now))) << header;
+  }
+}
+
+TEST(token_codec, a_tampered_header_is_invalid) {
+  // The header is covered by the signature: changing or dropping the kid, or anything else in it,
+  // breaks the token even when the new kid names a secret we hold.
+  const token_codec codec(secret, {previous_secret});
+  const std::string token = codec.issue(sample_claims());
+  const std::string kid = token_codec::key_id(secret);
+  for (const std::string& header : std::vector<std::string>{
+           R"({"alg":"HS256","kid":")" + token_codec::key_id(previous_secret) + R"(","typ":"JWT"})",
+           std::string(R"({"alg":"HS256","typ":"JWT"})"),
+           R"({"alg":"HS256","kid":")" + kid + R"(","typ":"JWT","x":1})",
+           R"({"typ":"JWT","kid":")" + kid + R"(","alg":"HS256"})",
+       }) {
+    EXPECT_TRUE(is_invalid(codec.verify(with_header(token, header), now))) << header;
+  }
+  EXPECT_TRUE(codec.verify(with_header(token, header_of(token)), now).has_value());
+}
+
+TEST(token_codec, a_repeated_secret_is_kept_once) {
+  const token_codec codec(secret, {previous_secret, secret, previous_secret});
+  EXPECT_EQ(codec.key_ids(),
+            (std::vector<std::string>{token_codec::key_id(secret), token_codec::key_id(previous_secret)}));
 }
 
 }  // namespace

@@ -29,6 +29,7 @@ TEST(describe, lists_every_setting) {
                            "AUTHD_DB_POOL_SIZE",
                            "AUTHD_DB_TIMEOUT_SECONDS",
                            "JWT_SECRET",
+                           "JWT_PREVIOUS_SECRETS",
                            "AUTHD_TOKEN_LIFETIME_SECONDS",
                            "AUTHD_COOKIE_NAME",
                            "AUTHD_COOKIE_SECURE",
@@ -59,6 +60,15 @@ TEST(describe, never_shows_the_jwt_secret) {
   std::string text = described({{"JWT_SECRET", "do-not-print-this-0123456789abcdef"}});
   EXPECT_EQ(text.find("do-not-print-this"), std::string::npos);
   EXPECT_TRUE(has_line(text, "JWT_SECRET=<set, redacted>"));
+}
+
+TEST(describe, never_shows_the_previous_jwt_secrets) {
+  EXPECT_TRUE(has_line(described({}), "JWT_PREVIOUS_SECRETS=<none>"));
+  std::string text =
+      described({{"JWT_PREVIOUS_SECRETS",
+                  "first-old-secret-do-not-print-0123456789,second-old-secret-do-not-print-012345"}});
+  EXPECT_EQ(text.find("do-not-print"), std::string::npos) << text;
+  EXPECT_TRUE(has_line(text, "JWT_PREVIOUS_SECRETS=<2 set, redacted>")) << text;
 }
 
 TEST(describe, never_shows_the_database_password) {
