@@ -10,9 +10,7 @@
 namespace authd::config {
 namespace {
 
-// tests/unit/config/<this file> -> the repository root
-const std::filesystem::path env_example =
-    std::filesystem::path(__FILE__).parent_path() / ".." / ".." / ".." / ".env.example";
+const std::filesystem::path env_example = std::filesystem::path(AUTHD_SOURCE_DIR) / ".env.example";
 
 std::map<std::string, std::string> example_variables() {
   auto vars = read_env_file(env_example);
