@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace authd::config {
 
@@ -53,6 +54,11 @@ struct settings {
   std::string cookie_name = "token";
   bool cookie_secure = false;
   std::chrono::seconds session_sweep_interval{600};  // AUTHD_SESSION_SWEEP_SECONDS
+
+  // Browsers and proxies, comma lists (AUTHD_ALLOWED_ORIGINS, AUTHD_TRUSTED_PROXIES). Origins are
+  // kept as a browser writes them: lowercase "scheme://host[:port]" without the default port.
+  std::vector<std::string> allowed_origins;  // empty: same-origin pages only
+  std::vector<std::string> trusted_proxies;  // IP addresses and CIDR blocks; empty: trust none
 
   // Input rules (AUTHD_PASSWORD_MIN_LENGTH, AUTHD_PASSWORD_MAX_LENGTH)
   std::size_t password_min_length = 8;
