@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "api/auth_routes.hpp"
+#include "api/cross_origin_scope.hpp"
 #include "api/docs_pages.hpp"
 #include "api/health_routes.hpp"
 #include "api/openapi_routes.hpp"
@@ -176,6 +177,16 @@ int serve(const config::settings& s) {
   api::install_docs_pages(router);
   api::install_openapi_route(router, authd::version);
 
+  // Both lists were validated by load_settings.
+  auto proxies = http::trusted_proxies::parse(s.trusted_proxies);
+  if (!proxies) {
+    spdlog::error("AUTHD_TRUSTED_PROXIES: not a list of IP addresses and CIDR blocks");
+    return exit_failure;
+  }
+  http::request_policy policy{
+      .proxies = std::move(*proxies),
+      .cross_origin = http::cross_origin_policy(api::cross_origin_scope(s.allowed_origins, s.cookie_name))};
+
   std::optional<http::server> server;
   try {
     const auto address = boost::asio::ip::make_address(s.host == "localhost" ? "127.0.0.1" : s.host);
@@ -186,7 +197,7 @@ int serve(const config::settings& s) {
                                        .idle_timeout = s.idle_timeout,
                                        .max_connections = s.max_connections,
                                        .shutdown_timeout = s.shutdown_timeout},
-                   boost::asio::ip::tcp::endpoint(address, s.port));
+                   boost::asio::ip::tcp::endpoint(address, s.port), std::move(policy));
   } catch (const boost::system::system_error& e) {
     spdlog::error("cannot listen on {}:{}: {}", s.host, s.port, e.code().message());
     return exit_failure;

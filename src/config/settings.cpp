@@ -152,6 +152,34 @@ class variables {
     out = *value;
   }
 
+  // A comma-separated list, each element trimmed and checked by `parse` (a list_item: the value
+  // to keep, or an error); empty elements are skipped.
+  template <class Parser>
+  void list(const char* name, Parser parse, std::vector<std::string>& out) {
+    if (failed()) return;
+    auto value = get(name);
+    if (!value) return;
+    std::vector<std::string> items;
+    std::string_view rest = *value;
+    while (true) {
+      const auto comma = rest.find(',');
+      std::string_view item = rest.substr(0, comma);
+      while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+      while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+      if (!item.empty()) {
+        auto parsed = parse(item);
+        if (!parsed.error.empty()) {
+          fail(name, parsed.error + ", got " + shown_value(item));
+          return;
+        }
+        items.push_back(std::move(parsed.value));
+      }
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+    out = std::move(items);
+  }
+
   void path(const char* name, std::filesystem::path& out) {
     if (failed()) return;
     if (auto value = get(name)) out = *value;
@@ -220,6 +248,54 @@ void read_previous_secrets(variables& vars, const std::optional<std::string>& cu
     rest.remove_prefix(comma + 1);
   }
   out = std::move(secrets);
+}
+
+// One element of a list setting: the value to keep, or why it is refused (error not empty).
+struct list_item {
+  std::string value;
+  std::string error;
+};
+
+// An origin as browsers serialize it in the Origin header: scheme://host[:port], lowercase, the
+// default port of http and https left out, so that the server can compare exactly.
+list_item origin_value(std::string_view text) {
+  const std::string usage =
+      "expected origins like https://app.example.com (scheme://host[:port], no path, no *)";
+  if (text.find('*') != std::string_view::npos)
+    return {.value = {}, .error = usage + "; list each origin, wildcards are not allowed"};
+  auto parsed = boost::urls::parse_absolute_uri(text);
+  if (!parsed || !parsed->has_authority() || parsed->encoded_host().empty() || parsed->has_userinfo() ||
+      parsed->has_query() || parsed->has_fragment())
+    return {.value = {}, .error = usage};
+  if (!parsed->encoded_path().empty())
+    return {.value = {}, .error = usage + "; no path, not even a trailing /"};
+  const std::string scheme = ascii_lower(parsed->scheme());
+  std::string out = scheme + "://" + ascii_lower(parsed->encoded_host());
+  if (parsed->has_port()) {
+    if (parsed->port().empty()) return {.value = {}, .error = usage};
+    const bool default_port = (scheme == "http" && parsed->port_number() == 80) ||
+                              (scheme == "https" && parsed->port_number() == 443);
+    if (!default_port) out += ":" + std::string(parsed->port());
+  }
+  return {.value = out, .error = {}};
+}
+
+// An IP address or a CIDR block, kept as written (the server parses it again).
+list_item proxy_value(std::string_view text) {
+  const std::string usage = "expected IP addresses or CIDR blocks like 10.0.0.0/8 or 2001:db8::/32";
+  const auto slash = text.find('/');
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(std::string(text.substr(0, slash)), ec);
+  if (ec || text.find('%') != std::string_view::npos) return {.value = {}, .error = usage};
+  if (slash != std::string_view::npos) {
+    const std::string_view digits = text.substr(slash + 1);
+    unsigned prefix = 0;
+    auto [stop, parse_ec] = std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
+    if (digits.empty() || parse_ec != std::errc{} || stop != digits.data() + digits.size() ||
+        prefix > (address.is_v6() ? 128u : 32u))
+      return {.value = {}, .error = usage + " (the prefix length is 0-32 for IPv4, 0-128 for IPv6)"};
+  }
+  return {.value = std::string(text), .error = {}};
 }
 
 using database_choice = std::variant<sqlite_settings, postgres_settings>;
@@ -364,6 +440,8 @@ boost::system::result<settings, std::string> load_settings(const env_lookup& env
   vars.boolean("AUTHD_COOKIE_SECURE", s.cookie_secure);
   vars.cookie_name("AUTHD_COOKIE_NAME", s.cookie_secure, s.cookie_name);
   vars.seconds("AUTHD_SESSION_SWEEP_SECONDS", 1, 86400, s.session_sweep_interval);
+  vars.list("AUTHD_ALLOWED_ORIGINS", origin_value, s.allowed_origins);
+  vars.list("AUTHD_TRUSTED_PROXIES", proxy_value, s.trusted_proxies);
 
   vars.integer("AUTHD_ARGON2_MEMORY_KIB", 1024, 4194304, s.argon2_memory_kib);
   vars.integer("AUTHD_ARGON2_ITERATIONS", 1, 64, s.argon2_iterations);
@@ -420,6 +498,13 @@ std::string describe(const settings& s) {
   line("AUTHD_COOKIE_NAME", s.cookie_name);
   line("AUTHD_COOKIE_SECURE", flag(s.cookie_secure));
   line("AUTHD_SESSION_SWEEP_SECONDS", std::to_string(s.session_sweep_interval.count()));
+  auto joined = [](const std::vector<std::string>& items) {
+    std::string text;
+    for (const auto& item : items) text += (text.empty() ? "" : ",") + item;
+    return text;
+  };
+  line("AUTHD_ALLOWED_ORIGINS", joined(s.allowed_origins));
+  line("AUTHD_TRUSTED_PROXIES", joined(s.trusted_proxies));
   line("AUTHD_ARGON2_MEMORY_KIB", std::to_string(s.argon2_memory_kib));
   line("AUTHD_ARGON2_ITERATIONS", std::to_string(s.argon2_iterations));
   line("AUTHD_HASH_THREADS", std::to_string(s.hash_threads));

@@ -58,6 +58,11 @@ struct settings {
   bool cookie_secure = false;
   std::chrono::seconds session_sweep_interval{600};  // AUTHD_SESSION_SWEEP_SECONDS
 
+  // Browsers and proxies, comma lists (AUTHD_ALLOWED_ORIGINS, AUTHD_TRUSTED_PROXIES). Origins are
+  // kept as a browser writes them: lowercase "scheme://host[:port]" without the default port.
+  std::vector<std::string> allowed_origins;  // empty: same-origin pages only
+  std::vector<std::string> trusted_proxies;  // IP addresses and CIDR blocks; empty: trust none
+
   // Input rules (AUTHD_PASSWORD_MIN_LENGTH, AUTHD_PASSWORD_MAX_LENGTH)
   std::size_t password_min_length = 8;
   std::size_t password_max_length = 256;

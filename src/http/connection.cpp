@@ -22,6 +22,7 @@
 
 #include "http/request_id.hpp"
 #include "http/responses.hpp"
+#include "http/security_headers.hpp"
 
 namespace authd::http::detail {
 
@@ -136,7 +137,7 @@ void finalize_response(response& res, unsigned version, std::string_view request
                        bool head) {
   res.version(version);
   res.set(request_id_field, request_id);
-  res.set("X-Content-Type-Options", "nosniff");
+  add_security_headers(res);
   if (closing)
     res.set(bhttp::field::connection, "close");
   else if (version < 11)
@@ -272,6 +273,7 @@ asio::awaitable<bool> connection::serve_one() {
   else
     res = detail_response(bhttp::status::bad_request, "Bad Request");
   core_->routes.apply_prefix_headers(path, res);
+  core_->policy.cross_origin.decorate(req, res);
   const bool closing = !origin_form || !req.keep_alive() || core_->stopping.load();
   finalize_response(res, req.version(), request_id, closing, req.method() == bhttp::verb::head);
 
@@ -305,14 +307,29 @@ asio::awaitable<void> connection::answer_read_error(error_code ec, clock::time_p
 
 asio::awaitable<response> connection::dispatch(const request& req, std::string_view path,
                                                std::string_view query, std::string_view request_id) {
+  const auto& policy = core_->policy;
   const auto found = core_->routes.find(req.method(), path);
   if (found.found == nullptr) {
     if (!found.path_known) co_return detail_response(bhttp::status::not_found, "Not Found");
+    if (cross_origin_policy::is_preflight(req))
+      co_return policy.cross_origin.preflight(req, path, core_->routes);
     auto res = detail_response(bhttp::status::method_not_allowed, "Method Not Allowed");
     res.set(bhttp::field::allow, found.allow);
     co_return res;
   }
-  request_context context{req, path, query, request_id, client_address_};
+  // Before the handler runs: a refused cross-site GET /auth/logout must not end the session.
+  switch (policy.cross_origin.check(req, path)) {
+    case cross_origin_policy::verdict::allowed:
+      break;
+    case cross_origin_policy::verdict::cross_site:
+      co_return detail_response(bhttp::status::forbidden, cross_site_refused);
+    case cross_origin_policy::verdict::not_json:
+      co_return detail_response(bhttp::status::unsupported_media_type, "Unsupported Media Type");
+  }
+  request_context context{req, path, query, request_id,
+                          policy.proxies.empty()
+                              ? client_address_
+                              : policy.proxies.client_address(client_address_, forwarded_for(req))};
   try {
     co_return co_await (*found.found)(context);
   } catch (const std::exception& e) {

@@ -31,12 +31,13 @@ class connection;
 
 // Connections hold this through a shared_ptr, so it outlives the server object if need be.
 struct server_core : std::enable_shared_from_this<server_core> {
-  server_core(boost::asio::io_context& io_context, const router& r, const server_limits& l);
+  server_core(boost::asio::io_context& io_context, const router& r, const server_limits& l, request_policy p);
 
   boost::asio::io_context& io;
   // A copy, so that no connection depends on the caller's router object staying alive.
   const router routes;
   const server_limits limits;
+  const request_policy policy;
   // Serializes the acceptor and the shutdown timer; shutdown() may be called from any thread.
   boost::asio::strand<boost::asio::io_context::executor_type> strand;
   boost::asio::ip::tcp::acceptor acceptor;
@@ -103,8 +104,8 @@ class connection : public std::enable_shared_from_this<connection> {
 // Answers 503 with Retry-After to a socket beyond the connection cap, then closes it.
 void reject_over_capacity(boost::asio::ip::tcp::socket socket);
 
-// The headers every response carries, Connection, and a Content-Length that matches the body
-// (kept for HEAD, whose body is then dropped).
+// The headers every response carries (request id, security headers), Connection, and a
+// Content-Length that matches the body (kept for HEAD, whose body is then dropped).
 void finalize_response(response& res, unsigned version, std::string_view request_id, bool closing, bool head);
 
 }  // namespace authd::http::detail

@@ -24,10 +24,12 @@ struct server::state : detail::server_core {
 
 namespace detail {
 
-server_core::server_core(asio::io_context& io_context, const router& r, const server_limits& l)
+server_core::server_core(asio::io_context& io_context, const router& r, const server_limits& l,
+                         request_policy p)
     : io(io_context),
       routes(r),
       limits(l),
+      policy(std::move(p)),
       strand(asio::make_strand(io_context)),
       acceptor(strand),
       shutdown_timer(strand) {}
@@ -158,8 +160,8 @@ asio::awaitable<void> accept_loop(std::shared_ptr<detail::server_core> core) {
 }  // namespace
 
 server::server(asio::io_context& io, const router& routes, server_limits limits,
-               const tcp::endpoint& endpoint)
-    : state_(std::make_shared<state>(io, routes, limits)) {
+               const tcp::endpoint& endpoint, request_policy policy)
+    : state_(std::make_shared<state>(io, routes, limits, std::move(policy))) {
   auto& acceptor = state_->acceptor;
   acceptor.open(endpoint.protocol());
   acceptor.set_option(asio::socket_base::reuse_address(true));

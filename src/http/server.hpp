@@ -8,7 +8,9 @@
 #include <cstddef>
 #include <memory>
 
+#include "http/cross_origin.hpp"
 #include "http/router.hpp"
+#include "http/trusted_proxies.hpp"
 
 namespace authd::http {
 
@@ -21,12 +23,18 @@ struct server_limits {
   std::chrono::seconds shutdown_timeout{10};  // in-flight requests get this long on SIGTERM
 };
 
+// What the server decides around every handler, beyond the limits.
+struct request_policy {
+  trusted_proxies proxies;           // who may say the client's address (X-Forwarded-For)
+  cross_origin_policy cross_origin;  // CSRF refusals, CORS preflights and headers
+};
+
 class server {
  public:
   // Binds and listens immediately (throws boost::system::system_error on failure) so that the
   // caller knows the port is taken before serving. Port 0 picks a free port.
   server(boost::asio::io_context& io, const router& routes, server_limits limits,
-         const boost::asio::ip::tcp::endpoint& endpoint);
+         const boost::asio::ip::tcp::endpoint& endpoint, request_policy policy = {});
   ~server();
 
   boost::asio::ip::tcp::endpoint local_endpoint() const;
