@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "auth/email_policy.hpp"
+#include "auth/throttle_policy.hpp"
 
 namespace authd::auth {
 namespace {
@@ -69,6 +70,40 @@ class memory_store final : public authd::store::store {
   }
   boost::asio::awaitable<bool> ping() override { co_return !down; }
 
+  // Throttling by the domain's own rule (the real stores are held to it in their tests).
+  boost::asio::awaitable<res<std::vector<micros>>> find_throttle_blocks(
+      const std::vector<std::string>& keys) override {
+    if (down) co_return store_error::unavailable;
+    std::vector<micros> out;
+    for (const auto& key : keys) out.push_back(throttles.contains(key) ? throttles.at(key).blocked_until : 0);
+    co_return out;
+  }
+  boost::asio::awaitable<res<std::vector<authd::store::throttle_state>>> record_throttle_failures(
+      const std::vector<authd::store::throttle_hit>& hits, micros now) override {
+    if (down) co_return store_error::unavailable;
+    std::vector<authd::store::throttle_state> out;
+    for (const auto& hit : hits) {
+      std::optional<authd::store::throttle_state> current;
+      if (auto it = throttles.find(hit.key); it != throttles.end()) current = it->second;
+      throttles[hit.key] = after_failure(current, now, hit.rule);
+      windows[hit.key] = hit.rule.window;
+      out.push_back(throttles[hit.key]);
+    }
+    co_return out;
+  }
+  awaitable_void clear_throttle(std::string_view key) override {
+    throttles.erase(std::string(key));
+    co_return res<void>{};
+  }
+  boost::asio::awaitable<res<std::uint64_t>> delete_idle_throttles(micros now) override {
+    std::uint64_t n = std::erase_if(throttles, [&](const auto& kv) {
+      return std::max(kv.second.last_failure, kv.second.blocked_until) + windows.at(kv.first) <= now;
+    });
+    co_return n;
+  }
+
+  std::map<std::string, authd::store::throttle_state> throttles;
+  std::map<std::string, micros> windows;
   std::map<std::string, authd::store::user_record> users;
   std::map<std::string, authd::store::session_record> sessions;
   bool down = false;
@@ -90,7 +125,8 @@ class auth_service_test : public ::testing::Test {
 
   signed_in registered(std::string_view address = "ada@example.com",
                        std::string password = "analytical engine") {
-    auto r = run(service.register_account({"Ada", email(address), std::move(password)}, {"ua", "127.0.0.1", "req"}));
+    auto r = run(
+        service.register_account({"Ada", email(address), std::move(password)}, {"ua", "127.0.0.1", "req"}));
     EXPECT_TRUE(r.has_value());
     return r ? *r : signed_in{};
   }
