@@ -14,10 +14,16 @@ LISTENING = re.compile(rb"listening on http://(\[[^\]]+\]|[^\s:/]+):(\d+)")
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
 
 
+# One load generator registers thousands of accounts from one address: the per-address registration
+# limit would answer 429 after the first few, so benchmarks turn it off (the user's AUTHD_* wins).
+BENCH_DEFAULTS = {"AUTHD_THROTTLE_ADDRESS_REGISTRATIONS": "0"}
+
+
 def authd_env(overrides):
     """The user's environment (AUTHD_* and JWT_SECRET pass through) without a database choice of its
-    own, plus the run's settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
+    own, over the benchmark defaults, plus the run's settings."""
+    env = dict(BENCH_DEFAULTS)
+    env.update({k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")})
     env.update(overrides)
     return env
 

@@ -1,5 +1,9 @@
 #include "api/auth_routes.hpp"
 
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
 #include "api/schemas.hpp"
 #include "http/responses.hpp"
 
@@ -45,8 +49,14 @@ auth::client_info client_of(const http::request_context& ctx) {
   return client;
 }
 
-http::response failure(auth::auth_error e) {
-  switch (e) {
+http::response failure(const auth::auth_failure& e) {
+  switch (e.code) {
+    case auth::auth_error::throttled: {
+      // The same answer whatever the password: nothing was checked.
+      auto res = http::detail_response(status::too_many_requests, "Too many attempts, try again later");
+      res.set(field::retry_after, std::to_string(std::max<std::int64_t>(1, e.retry_after_seconds)));
+      return res;
+    }
     case auth::auth_error::user_exists:
       return http::detail_response(status::bad_request, "User already exists");
     case auth::auth_error::invalid_credentials:
@@ -71,9 +81,9 @@ void auth_routes::install(http::router& router) {
   // The statuses each handler answers itself (src/api/openapi.json documents them; a test compares).
   router.add(verb::post, "/auth/register",
              [this](http::request_context& ctx) { return register_account(ctx); },
-             {.statuses = {201, 400, 415, 422, 500, 503}});
+             {.statuses = {201, 400, 415, 422, 429, 500, 503}});
   router.add(verb::post, "/auth/login", [this](http::request_context& ctx) { return login(ctx); },
-             {.statuses = {200, 401, 415, 422, 500, 503}});
+             {.statuses = {200, 401, 415, 422, 429, 500, 503}});
   router.add(verb::get, "/auth/me", [this](http::request_context& ctx) { return me(ctx); },
              {.statuses = {200, 401, 500, 503}});
   // Logout never fails: a store error is logged, and the client is logged out all the same.

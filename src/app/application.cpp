@@ -120,6 +120,20 @@ std::unique_ptr<store::store> open_store(const config::settings& s, boost::asio:
                                         .acquire_timeout = timeout});
 }
 
+constexpr std::int64_t micros_per_second = 1'000'000;
+
+auth::throttle_options throttle_options_of(const config::settings& s) {
+  auto rule = [&s](std::uint32_t limit) {
+    return store::throttle_rule{.limit = limit,
+                                .window = s.throttle_window.count() * micros_per_second,
+                                .base_block = s.throttle_block.count() * micros_per_second,
+                                .max_block = s.throttle_max_block.count() * micros_per_second};
+  };
+  return {.login_account = rule(s.throttle_account_failures),
+          .login_address = rule(s.throttle_address_failures),
+          .register_address = rule(s.throttle_address_registrations)};
+}
+
 // Runs on the housekeeping strand, like the shutdown that sets `stopping` and cancels `timer`: a
 // shutdown during a sweep is seen before the next wait, one during the wait cancels it.
 boost::asio::awaitable<void> sweep_sessions_periodically(auth::auth_service& service,
@@ -166,7 +180,8 @@ int serve(const config::settings& s) {
     spdlog::info("tokens signed with kid {}; also verifying {}", ids.front(),
                  previous.empty() ? std::string("no previous secret") : "kids " + previous);
   }
-  auth::auth_service service(*store, hasher, pool, tokens, {.token_lifetime = s.token_lifetime});
+  auth::auth_service service(*store, hasher, pool, tokens,
+                             {.token_lifetime = s.token_lifetime, .throttle = throttle_options_of(s)});
 
   http::router router;
   api::auth_routes auth_routes(

@@ -4,6 +4,7 @@
 
 #include "auth/ids.hpp"
 #include "auth/offload.hpp"
+#include "auth/throttle_policy.hpp"
 
 namespace authd::auth {
 
@@ -59,8 +60,62 @@ std::string auth_service::issue_token(const store::session_record& session) cons
                         .expires_at = session.expires / micros_per_second});
 }
 
-boost::asio::awaitable<result<signed_in, auth_error>> auth_service::register_account(new_account account,
-                                                                                     client_info client) {
+std::vector<auth_service::throttle_scope> auth_service::login_scopes(const normalized_email& email,
+                                                                     const client_info& client) const {
+  std::vector<throttle_scope> scopes;
+  const auto& t = options_.throttle;
+  if (enabled(t.login_account))
+    scopes.push_back({login_account_scope, throttle_key(login_account_scope, email.key), t.login_account});
+  if (enabled(t.login_address))
+    scopes.push_back({login_address_scope,
+                      throttle_key(login_address_scope, throttled_address(client.address)), t.login_address});
+  return scopes;
+}
+
+std::vector<auth_service::throttle_scope> auth_service::register_scopes(const client_info& client) const {
+  std::vector<throttle_scope> scopes;
+  const auto& t = options_.throttle;
+  if (enabled(t.register_address))
+    scopes.push_back({register_address_scope,
+                      throttle_key(register_address_scope, throttled_address(client.address)),
+                      t.register_address});
+  return scopes;
+}
+
+boost::asio::awaitable<std::optional<auth_failure>> auth_service::check_throttle(
+    const std::vector<throttle_scope>& scopes, const client_info& client) {
+  if (scopes.empty()) co_return std::nullopt;
+  std::vector<std::string> keys;
+  for (const auto& scope : scopes) keys.push_back(scope.key);
+  auto blocks = co_await store_.find_throttle_blocks(keys);
+  if (!blocks) co_return auth_failure(to_auth_error(blocks.error()));
+  const store::micros now = now_();
+  std::optional<std::size_t> longest;
+  for (std::size_t i = 0; i < scopes.size() && i < blocks->size(); ++i) {
+    if (is_blocked((*blocks)[i], now) && (!longest || (*blocks)[i] > (*blocks)[*longest])) longest = i;
+  }
+  if (!longest) co_return std::nullopt;
+  audit(audit_event::throttled, {}, client, scopes[*longest].name);
+  co_return auth_failure(auth_error::throttled, retry_after_seconds((*blocks)[*longest], now));
+}
+
+boost::asio::awaitable<void> auth_service::count_failure(const std::vector<throttle_scope>& scopes) {
+  if (scopes.empty()) co_return;
+  std::vector<store::throttle_hit> hits;
+  for (const auto& scope : scopes) hits.push_back({scope.key, scope.rule});
+  auto counted = co_await store_.record_throttle_failures(hits, now_());
+  // The attempt itself already has its answer; a store that cannot count now is logged, not fatal.
+  if (!counted) spdlog::warn("throttling: a failed attempt could not be counted");
+}
+
+boost::asio::awaitable<result<signed_in, auth_failure>> auth_service::register_account(new_account account,
+                                                                                       client_info client) {
+  // Every attempt counts, successful or not: each costs a hash. Counted before hashing, so a
+  // burst of parallel attempts is counted as it arrives.
+  const auto scopes = register_scopes(client);
+  if (auto refused = co_await check_throttle(scopes, client)) co_return *refused;
+  co_await count_failure(scopes);
+
   // Lambdas handed to co_await capture by reference only: g++ 12 may destroy by-value captures
   // of a temporary in a co_await expression twice.
   const std::string password = std::move(account.password);
@@ -87,9 +142,14 @@ boost::asio::awaitable<result<signed_in, auth_error>> auth_service::register_acc
   co_return signed_in{std::move(user), std::move(token)};
 }
 
-boost::asio::awaitable<result<signed_in, auth_error>> auth_service::login(normalized_email email,
-                                                                          std::string password,
-                                                                          client_info client) {
+boost::asio::awaitable<result<signed_in, auth_failure>> auth_service::login(normalized_email email,
+                                                                            std::string password,
+                                                                            client_info client) {
+  // Before the user lookup and any hashing: a blocked attempt gets the same answer whatever the
+  // email and the password, and costs no hash.
+  const auto scopes = login_scopes(email, client);
+  if (auto refused = co_await check_throttle(scopes, client)) co_return *refused;
+
   auto found = co_await store_.find_user_by_email_key(email.key);
   if (!found) co_return to_auth_error(found.error());
 
@@ -101,6 +161,7 @@ boost::asio::awaitable<result<signed_in, auth_error>> auth_service::login(normal
     });
     if (!done) co_return auth_error::busy;
     audit(audit_event::login_failed, {}, client);
+    co_await count_failure(scopes);
     co_return auth_error::invalid_credentials;
   }
 
@@ -110,7 +171,14 @@ boost::asio::awaitable<result<signed_in, auth_error>> auth_service::login(normal
   if (!outcome) co_return auth_error::busy;
   if (*outcome == verify_outcome::mismatch) {
     audit(audit_event::login_failed, user.id, client);
+    co_await count_failure(scopes);
     co_return auth_error::invalid_credentials;
+  }
+  // The account's count starts over; the address's does not, so that one right password among a
+  // spray of guesses across accounts does not reset the address.
+  if (enabled(options_.throttle.login_account)) {
+    auto cleared = co_await store_.clear_throttle(scopes.front().key);
+    if (!cleared) spdlog::warn("throttling: the account's failures could not be cleared (user {})", user.id);
   }
 
   if (*outcome == verify_outcome::match_needs_rehash) {
@@ -131,8 +199,8 @@ boost::asio::awaitable<result<signed_in, auth_error>> auth_service::login(normal
   co_return started;
 }
 
-boost::asio::awaitable<result<signed_in, auth_error>> auth_service::start_session(store::user_record user,
-                                                                                  const client_info& client) {
+boost::asio::awaitable<result<signed_in, auth_failure>> auth_service::start_session(
+    store::user_record user, const client_info& client) {
   auto session = new_session(user.id, client);
   auto created = co_await store_.create_session(session);
   if (!created) co_return to_auth_error(created.error());
@@ -175,6 +243,12 @@ boost::asio::awaitable<void> auth_service::sweep_sessions() {
     spdlog::warn("session sweep failed");
   } else if (*deleted > 0) {
     spdlog::info("session sweep removed {} ended sessions", *deleted);
+  }
+  auto idle = co_await store_.delete_idle_throttles(now_());
+  if (!idle) {
+    spdlog::warn("throttling sweep failed");
+  } else if (*idle > 0) {
+    spdlog::debug("throttling sweep removed {} idle keys", *idle);
   }
 }
 

@@ -7,8 +7,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "auth/audit_log.hpp"
 #include "auth/email_policy.hpp"
@@ -23,8 +25,17 @@ namespace authd::auth {
 using clock_fn = std::function<store::micros()>;
 store::micros system_now();
 
+// Throttling per scope; a rule whose limit is 0 turns its scope off (the default here: the
+// composition root sets what the configuration says).
+struct throttle_options {
+  store::throttle_rule login_account{};     // failed logins per account (email key, known or not)
+  store::throttle_rule login_address{};     // failed logins per client address
+  store::throttle_rule register_address{};  // registration attempts per client address
+};
+
 struct auth_options {
   std::chrono::seconds token_lifetime{1800};
+  throttle_options throttle{};
 };
 
 // Input that already passed the API's validation.
@@ -42,6 +53,7 @@ struct signed_in {
 enum class auth_error {
   user_exists,          // registration: the email is taken
   invalid_credentials,  // login: unknown email or wrong password, indistinguishable
+  throttled,            // too many attempts: refused before any password was checked
   busy,                 // the hashing queue is full: try again shortly
   unavailable,          // the store cannot be reached
   internal,
@@ -55,6 +67,17 @@ enum class token_failure {
   internal,
 };
 
+// An auth_error and, when throttled, how long to wait. Converts to and from auth_error, so code
+// that only needs the kind keeps comparing and switching on auth_error.
+struct auth_failure {
+  auth_failure(auth_error e = auth_error::internal, std::int64_t wait_seconds = 0)
+      : code(e), retry_after_seconds(wait_seconds) {}
+  operator auth_error() const { return code; }
+
+  auth_error code;
+  std::int64_t retry_after_seconds;  // throttled: whole seconds, at least 1; else 0
+};
+
 template <class T, class E>
 using result = boost::system::result<T, E>;
 
@@ -63,20 +86,34 @@ class auth_service {
   auth_service(store::store& store, const password_hasher& hasher, hash_pool& pool, const token_codec& tokens,
                auth_options options, clock_fn now = system_now);
 
-  boost::asio::awaitable<result<signed_in, auth_error>> register_account(new_account account,
-                                                                         client_info client);
-  boost::asio::awaitable<result<signed_in, auth_error>> login(normalized_email email, std::string password,
-                                                              client_info client);
+  boost::asio::awaitable<result<signed_in, auth_failure>> register_account(new_account account,
+                                                                           client_info client);
+  boost::asio::awaitable<result<signed_in, auth_failure>> login(normalized_email email, std::string password,
+                                                                client_info client);
   boost::asio::awaitable<result<store::user_record, token_failure>> authenticate(std::string_view token);
   // Revokes the token's session when the token is genuine; anything else is a no-op. Never fails
   // from the caller's point of view (store errors are logged).
   boost::asio::awaitable<void> logout(std::string_view token, const client_info& client);
-  // Deletes sessions that ended (expired or revoked) before now.
+  // Deletes sessions that ended (expired or revoked) before now, and throttling rows that no
+  // longer matter.
   boost::asio::awaitable<void> sweep_sessions();
 
  private:
-  boost::asio::awaitable<result<signed_in, auth_error>> start_session(store::user_record user,
-                                                                      const client_info& client);
+  boost::asio::awaitable<result<signed_in, auth_failure>> start_session(store::user_record user,
+                                                                        const client_info& client);
+  // One key of a throttled attempt: its scope (for the audit line) and its rule.
+  struct throttle_scope {
+    std::string_view name;
+    std::string key;
+    store::throttle_rule rule;
+  };
+  std::vector<throttle_scope> login_scopes(const normalized_email& email, const client_info& client) const;
+  std::vector<throttle_scope> register_scopes(const client_info& client) const;
+  // Empty when no scope is blocked; else throttled with the longest wait, audited.
+  boost::asio::awaitable<std::optional<auth_failure>> check_throttle(
+      const std::vector<throttle_scope>& scopes, const client_info& client);
+  boost::asio::awaitable<void> count_failure(const std::vector<throttle_scope>& scopes);
+
   store::session_record new_session(const std::string& user_id, const client_info& client) const;
   std::string issue_token(const store::session_record& session) const;
 

@@ -448,6 +448,16 @@ boost::system::result<settings, std::string> load_settings(const env_lookup& env
   vars.integer("AUTHD_HASH_THREADS", 0, 256, s.hash_threads);
   vars.integer("AUTHD_HASH_QUEUE", 1, 100000, s.hash_queue);
 
+  vars.integer("AUTHD_THROTTLE_ACCOUNT_FAILURES", 0, 1000000, s.throttle_account_failures);
+  vars.integer("AUTHD_THROTTLE_ADDRESS_FAILURES", 0, 1000000, s.throttle_address_failures);
+  vars.integer("AUTHD_THROTTLE_ADDRESS_REGISTRATIONS", 0, 1000000, s.throttle_address_registrations);
+  vars.seconds("AUTHD_THROTTLE_WINDOW_SECONDS", 1, 86400, s.throttle_window);
+  vars.seconds("AUTHD_THROTTLE_BLOCK_SECONDS", 1, 86400, s.throttle_block);
+  vars.seconds("AUTHD_THROTTLE_MAX_BLOCK_SECONDS", 1, 86400, s.throttle_max_block);
+  if (!vars.failed() && s.throttle_max_block < s.throttle_block)
+    vars.fail("AUTHD_THROTTLE_MAX_BLOCK_SECONDS", "must not be less than AUTHD_THROTTLE_BLOCK_SECONDS (" +
+                                                      std::to_string(s.throttle_block.count()) + ")");
+
   vars.integer("AUTHD_PASSWORD_MIN_LENGTH", 1, 1024, s.password_min_length);
   vars.integer("AUTHD_PASSWORD_MAX_LENGTH", std::max<std::size_t>(s.password_min_length, 1), 4096,
                s.password_max_length);
@@ -509,6 +519,12 @@ std::string describe(const settings& s) {
   line("AUTHD_ARGON2_ITERATIONS", std::to_string(s.argon2_iterations));
   line("AUTHD_HASH_THREADS", std::to_string(s.hash_threads));
   line("AUTHD_HASH_QUEUE", std::to_string(s.hash_queue));
+  line("AUTHD_THROTTLE_ACCOUNT_FAILURES", std::to_string(s.throttle_account_failures));
+  line("AUTHD_THROTTLE_ADDRESS_FAILURES", std::to_string(s.throttle_address_failures));
+  line("AUTHD_THROTTLE_ADDRESS_REGISTRATIONS", std::to_string(s.throttle_address_registrations));
+  line("AUTHD_THROTTLE_WINDOW_SECONDS", std::to_string(s.throttle_window.count()));
+  line("AUTHD_THROTTLE_BLOCK_SECONDS", std::to_string(s.throttle_block.count()));
+  line("AUTHD_THROTTLE_MAX_BLOCK_SECONDS", std::to_string(s.throttle_max_block.count()));
   line("AUTHD_PASSWORD_MIN_LENGTH", std::to_string(s.password_min_length));
   line("AUTHD_PASSWORD_MAX_LENGTH", std::to_string(s.password_max_length));
   line("AUTHD_MAX_HEADER_BYTES", std::to_string(s.max_header_bytes));

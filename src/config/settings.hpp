@@ -63,6 +63,18 @@ struct settings {
   std::vector<std::string> allowed_origins;  // empty: same-origin pages only
   std::vector<std::string> trusted_proxies;  // IP addresses and CIDR blocks; empty: trust none
 
+  // Throttling of login and registration; a limit of 0 turns its scope off. Failures per account
+  // (AUTHD_THROTTLE_ACCOUNT_FAILURES) and per client address (AUTHD_THROTTLE_ADDRESS_FAILURES),
+  // registration attempts per address (AUTHD_THROTTLE_ADDRESS_REGISTRATIONS); counted until a key
+  // has been quiet for AUTHD_THROTTLE_WINDOW_SECONDS; blocks from AUTHD_THROTTLE_BLOCK_SECONDS,
+  // doubling, to AUTHD_THROTTLE_MAX_BLOCK_SECONDS.
+  std::uint32_t throttle_account_failures = 10;
+  std::uint32_t throttle_address_failures = 100;
+  std::uint32_t throttle_address_registrations = 20;
+  std::chrono::seconds throttle_window{900};
+  std::chrono::seconds throttle_block{60};
+  std::chrono::seconds throttle_max_block{900};
+
   // Input rules (AUTHD_PASSWORD_MIN_LENGTH, AUTHD_PASSWORD_MAX_LENGTH)
   std::size_t password_min_length = 8;
   std::size_t password_max_length = 256;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace authd::store {
 
@@ -36,6 +37,32 @@ struct session_record {
 struct user_and_session {
   std::optional<user_record> user;
   std::optional<session_record> session;
+};
+
+// Throttling state of one key: failed attempts counted since it was last quiet for a window, and
+// the block they led to.
+// Keys are opaque (the domain hashes scope and value), so the table holds no email or address.
+struct throttle_state {
+  std::int64_t failures = 0;
+  micros last_failure = 0;
+  micros blocked_until = 0;  // 0 or a past time: not blocked
+
+  friend bool operator==(const throttle_state&, const throttle_state&) = default;
+};
+
+// How failures turn into blocks for one scope; auth/throttle_policy.hpp states the rule, which the
+// stores apply atomically in SQL (store/throttle_sql.hpp).
+struct throttle_rule {
+  std::int64_t limit = 0;  // failures in one window that start a block; at least 1 here
+  micros window = 0;       // > 0: quiet this long (no failure, no block), a key starts over
+  micros base_block = 0;   // > 0; doubled per failure beyond the limit
+  micros max_block = 0;    // >= base_block
+};
+
+// One failure to record against a key under its scope's rule.
+struct throttle_hit {
+  std::string key;
+  throttle_rule rule;
 };
 
 enum class store_error {
@@ -69,6 +96,18 @@ class store {
   virtual boost::asio::awaitable<result<void>> revoke_session(std::string_view session_id, micros now) = 0;
   // Deletes sessions that expired or were revoked before `before`; returns how many.
   virtual boost::asio::awaitable<result<std::uint64_t>> delete_sessions_ended_before(micros before) = 0;
+
+  // Throttling. The blocked-until time of each key (0 when unknown), in order, in one round trip.
+  virtual boost::asio::awaitable<result<std::vector<micros>>> find_throttle_blocks(
+      const std::vector<std::string>& keys) = 0;
+  // Records one failure against each key at `now`, each atomically under its rule (correct with
+  // several instances on one database), and returns the new states in order.
+  virtual boost::asio::awaitable<result<std::vector<throttle_state>>> record_throttle_failures(
+      const std::vector<throttle_hit>& hits, micros now) = 0;
+  // Forgets a key (an account's failures after a successful login).
+  virtual boost::asio::awaitable<result<void>> clear_throttle(std::string_view key) = 0;
+  // Deletes the rows that no longer matter at `now` (window over and not blocked); returns how many.
+  virtual boost::asio::awaitable<result<std::uint64_t>> delete_idle_throttles(micros now) = 0;
 
   // True when the database answers a trivial query.
   virtual boost::asio::awaitable<bool> ping() = 0;

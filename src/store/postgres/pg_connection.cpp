@@ -131,6 +131,16 @@ pg_params& pg_params::timestamp(micros t) {
   return add(scratch(), bytes->size());
 }
 
+pg_params& pg_params::int8(std::int64_t value) {
+  if (size_ == capacity) {
+    valid_ = false;
+    return *this;
+  }
+  const auto bytes = binary::encode_int8(value);
+  std::memcpy(scratch(), bytes.data(), bytes.size());
+  return add(scratch(), bytes.size());
+}
+
 pg_params& pg_params::timestamp(std::optional<micros> t) {
   return t ? timestamp(*t) : add_null();
 }

@@ -34,6 +34,7 @@ using pg_result_ptr = std::unique_ptr<PGresult, pg_result_deleter>;
 
 // Type OIDs of the parameters the store sends (stable since PostgreSQL 8.3).
 namespace oid {
+inline constexpr Oid int8 = 20;
 inline constexpr Oid text = 25;
 inline constexpr Oid uuid = 2950;
 inline constexpr Oid timestamptz = 1184;
@@ -64,6 +65,7 @@ class pg_params {
   // An id to look up: one that cannot be a UUID is sent as NULL, which matches no row.
   pg_params& uuid_or_null(std::string_view id);
   pg_params& timestamp(micros t);
+  pg_params& int8(std::int64_t value);
   pg_params& timestamp(std::optional<micros> t);
 
   // False when a value could not be encoded (not an id, a time out of range, too many values).

@@ -2,14 +2,18 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstring>
+#include <memory>
 #include <type_traits>
+#include <vector>
 
 #include "store/postgres/pg_binary.hpp"
 #include "store/postgres/pg_connection.hpp"
 #include "store/postgres/pg_pool.hpp"
+#include "store/throttle_sql.hpp"
 
 namespace authd::store::postgres {
 
@@ -63,6 +67,34 @@ const pg_statement delete_ended_sessions_statement{
     "authd_delete_ended_sessions", "DELETE FROM sessions WHERE expires < $1 OR revoked < $1", time_type};
 const pg_statement ping_statement{"authd_ping", "SELECT 1 FROM users LIMIT 1", {}};
 
+constexpr std::array<Oid, 1> int8_type{oid::int8};
+constexpr std::array<Oid, 2> text_int8_types{oid::text, oid::int8};
+constexpr std::array<Oid, 7> record_throttle_types{oid::text, oid::int8, oid::int8, oid::int8,
+                                                   oid::int8, oid::int8, oid::int8};
+constexpr throttle_sql::dialect throttle_dialect{.key = "$1",
+                                                 .now = "$2",
+                                                 .limit = "$3",
+                                                 .window = "$4",
+                                                 .base_block = "$5",
+                                                 .max_block = "$6",
+                                                 .doublings = "$7",
+                                                 .greatest = "GREATEST",
+                                                 .shift_count_cast = "::int"};
+const std::string ensure_throttle_sql = throttle_sql::ensure_row(throttle_dialect);
+const std::string record_throttle_failure_sql = throttle_sql::record_failure(throttle_dialect);
+const pg_statement select_throttle_block_statement{
+    "authd_select_throttle_block", "SELECT blocked_until FROM throttle WHERE key = $1", text_type};
+// Inserting first gives the UPDATE a row to lock: a concurrent first failure waits for ours (or
+// ours for it) instead of both inserting, and the UPDATE then counts on the latest values.
+const pg_statement ensure_throttle_statement{"authd_ensure_throttle", ensure_throttle_sql.c_str(),
+                                             text_int8_types};
+const pg_statement record_throttle_failure_statement{
+    "authd_record_throttle_failure", record_throttle_failure_sql.c_str(), record_throttle_types};
+const pg_statement delete_throttle_statement{"authd_delete_throttle", "DELETE FROM throttle WHERE key = $1",
+                                             text_type};
+const pg_statement delete_idle_throttles_statement{"authd_delete_idle_throttles",
+                                                   "DELETE FROM throttle WHERE expires <= $1", int8_type};
+
 // Prepared on every connection right after it opens: a schema that does not fit fails there.
 const std::array all_statements{begin_statement,
                                 commit_statement,
@@ -73,7 +105,12 @@ const std::array all_statements{begin_statement,
                                 select_user_and_session_statement,
                                 revoke_session_statement,
                                 delete_ended_sessions_statement,
-                                ping_statement};
+                                ping_statement,
+                                select_throttle_block_statement,
+                                ensure_throttle_statement,
+                                record_throttle_failure_statement,
+                                delete_throttle_statement,
+                                delete_idle_throttles_statement};
 
 // The server cancels a query itself a little after we gave up on it, so that an abandoned query
 // (blocked on a lock, say) does not run on and commit long after the caller was told 503.
@@ -255,6 +292,16 @@ pg_result<void> no_rows_expected(const std::vector<pg_result_ptr>&) {
   return {};
 }
 
+// The row count of a DELETE or UPDATE.
+pg_result<std::uint64_t> affected_rows(const pg_result_ptr& r) {
+  const std::string_view count = PQcmdTuples(r.get());
+  std::uint64_t n = 0;
+  const auto [end, error] = std::from_chars(count.data(), count.data() + count.size(), n);
+  if (error != std::errc() || end != count.data() + count.size())
+    return protocol_error("unexpected command tag");
+  return n;
+}
+
 }  // namespace
 
 asio::awaitable<result<void>> postgres_store::create_user(const user_record& user,
@@ -346,15 +393,109 @@ asio::awaitable<result<std::uint64_t>> postgres_store::delete_sessions_ended_bef
   const std::array queries{pg_query{&delete_ended_sessions_statement, &params}};
   co_return co_await self->run<std::uint64_t>(
       "delete_sessions_ended_before", queries,
-      [](const std::vector<pg_result_ptr>& results) -> pg_result<std::uint64_t> {
-        const std::string_view count = PQcmdTuples(results[0].get());
-        std::uint64_t deleted = 0;
-        const auto [end, error] = std::from_chars(count.data(), count.data() + count.size(), deleted);
-        if (error != std::errc() || end != count.data() + count.size()) {
-          return protocol_error("unexpected command tag");
+      [](const std::vector<pg_result_ptr>& results) { return affected_rows(results[0]); });
+}
+
+namespace {
+
+std::int64_t read_int8(const PGresult* r, int col, bool& ok) {
+  if (PQgetisnull(r, 0, col) == 1 || PQgetlength(r, 0, col) != 8) {
+    ok = false;
+    return 0;
+  }
+  return binary::decode_int8(PQgetvalue(r, 0, col));
+}
+
+}  // namespace
+
+asio::awaitable<result<std::vector<micros>>> postgres_store::find_throttle_blocks(
+    const std::vector<std::string>& keys) {
+  if (keys.empty()) co_return std::vector<micros>();
+  auto self = impl_;
+  // One query per key, all in one pipeline: one round trip whatever the number of keys.
+  std::vector<std::unique_ptr<pg_params>> params;
+  std::vector<pg_query> queries;
+  for (const std::string& key : keys) {
+    params.push_back(std::make_unique<pg_params>());
+    params.back()->text(key);
+    queries.push_back(pg_query{&select_throttle_block_statement, params.back().get()});
+  }
+  co_return co_await self->run<std::vector<micros>>(
+      "find_throttle_blocks", queries,
+      [](const std::vector<pg_result_ptr>& results) -> pg_result<std::vector<micros>> {
+        std::vector<micros> blocks;
+        for (const auto& r : results) {
+          if (PQnfields(r.get()) != 1 || PQntuples(r.get()) > 1)
+            return protocol_error("unexpected result shape");
+          bool ok = true;
+          blocks.push_back(PQntuples(r.get()) == 0 ? 0 : read_int8(r.get(), 0, ok));
+          if (!ok) return protocol_error("unexpected column format");
         }
-        return deleted;
+        return blocks;
       });
+}
+
+asio::awaitable<result<std::vector<throttle_state>>> postgres_store::record_throttle_failures(
+    const std::vector<throttle_hit>& hits, micros now) {
+  if (hits.empty()) co_return std::vector<throttle_state>();
+  auto self = impl_;
+  // Per key: ensure the row, then count under its row lock; each pair in the pipeline's one
+  // implicit transaction. Keys in a fixed order, so that two requests never lock in opposite orders.
+  std::vector<std::size_t> order(hits.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return hits[a].key < hits[b].key; });
+  std::vector<std::unique_ptr<pg_params>> params;
+  std::vector<pg_query> queries;
+  for (std::size_t i : order) {
+    const throttle_hit& hit = hits[i];
+    params.push_back(std::make_unique<pg_params>());
+    params.back()->text(hit.key).int8(now);
+    queries.push_back(pg_query{&ensure_throttle_statement, params.back().get()});
+    params.push_back(std::make_unique<pg_params>());
+    params.back()
+        ->text(hit.key)
+        .int8(now)
+        .int8(hit.rule.limit)
+        .int8(hit.rule.window)
+        .int8(hit.rule.base_block)
+        .int8(hit.rule.max_block)
+        .int8(throttle_sql::doublings_to_max(hit.rule.base_block, hit.rule.max_block));
+    queries.push_back(pg_query{&record_throttle_failure_statement, params.back().get()});
+  }
+  co_return co_await self->run<std::vector<throttle_state>>(
+      "record_throttle_failures", queries,
+      [&order](const std::vector<pg_result_ptr>& results) -> pg_result<std::vector<throttle_state>> {
+        std::vector<throttle_state> states(order.size());
+        for (std::size_t n = 0; n < order.size(); ++n) {
+          const PGresult* r = results[2 * n + 1].get();
+          if (PQnfields(r) != 3 || PQntuples(r) != 1) return protocol_error("unexpected result shape");
+          bool ok = true;
+          states[order[n]] = throttle_state{.failures = read_int8(r, 0, ok),
+                                            .last_failure = read_int8(r, 1, ok),
+                                            .blocked_until = read_int8(r, 2, ok)};
+          if (!ok) return protocol_error("unexpected column format");
+        }
+        return states;
+      });
+}
+
+asio::awaitable<result<void>> postgres_store::clear_throttle(std::string_view key) {
+  auto self = impl_;
+  pg_params params;
+  params.text(key);
+  const std::array queries{pg_query{&delete_throttle_statement, &params}};
+  co_return co_await self->run<void>("clear_throttle", queries, no_rows_expected);
+}
+
+asio::awaitable<result<std::uint64_t>> postgres_store::delete_idle_throttles(micros now) {
+  auto self = impl_;
+  pg_params params;
+  params.int8(now);
+  const std::array queries{pg_query{&delete_idle_throttles_statement, &params}};
+  co_return co_await self->run<std::uint64_t>(
+      "delete_idle_throttles", queries,
+      [](const std::vector<pg_result_ptr>& results) { return affected_rows(results[0]); });
 }
 
 asio::awaitable<bool> postgres_store::ping() {

@@ -15,6 +15,7 @@
 #include "store/sqlite/session_cache.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 #include "store/sqlite/sqlite_connection_pool.hpp"
+#include "store/throttle_sql.hpp"
 
 namespace authd::store::sqlite {
 
@@ -43,6 +44,20 @@ constexpr std::string_view revoke_session_sql =
 constexpr std::string_view delete_ended_sessions_sql =
     "DELETE FROM sessions WHERE expires < ?1 OR revoked < ?1";
 constexpr std::string_view ping_sql = "SELECT 1 FROM users LIMIT 1";
+constexpr std::string_view select_throttle_block_sql = "SELECT blocked_until FROM throttle WHERE key = ?1";
+constexpr std::string_view delete_throttle_sql = "DELETE FROM throttle WHERE key = ?1";
+constexpr std::string_view delete_idle_throttles_sql = "DELETE FROM throttle WHERE expires <= ?1";
+constexpr throttle_sql::dialect throttle_dialect{.key = "?1",
+                                                 .now = "?2",
+                                                 .limit = "?3",
+                                                 .window = "?4",
+                                                 .base_block = "?5",
+                                                 .max_block = "?6",
+                                                 .doublings = "?7",
+                                                 .greatest = "MAX",
+                                                 .shift_count_cast = ""};
+const std::string ensure_throttle_sql = throttle_sql::ensure_row(throttle_dialect);
+const std::string record_throttle_failure_sql = throttle_sql::record_failure(throttle_dialect);
 
 // Prepared on every connection at open: a schema that does not fit fails there, not mid-request.
 constexpr std::array all_statements = {insert_user_sql,
@@ -53,6 +68,9 @@ constexpr std::array all_statements = {insert_user_sql,
                                        revoke_session_sql,
                                        delete_ended_sessions_sql,
                                        ping_sql,
+                                       select_throttle_block_sql,
+                                       delete_throttle_sql,
+                                       delete_idle_throttles_sql,
                                        std::string_view("BEGIN IMMEDIATE"),
                                        std::string_view("COMMIT"),
                                        std::string_view("ROLLBACK")};
@@ -286,6 +304,79 @@ struct sqlite_store::impl {
     return deleted;
   }
 
+  result<std::vector<micros>> find_throttle_blocks(const std::vector<std::string>& keys) {
+    return with_connection<std::vector<micros>>("find_throttle_blocks",
+                                                [&](connection& conn) -> sqlite_result<std::vector<micros>> {
+                                                  std::vector<micros> blocks;
+                                                  blocks.reserve(keys.size());
+                                                  for (const std::string& key : keys) {
+                                                    auto stmt = conn.prepare(select_throttle_block_sql);
+                                                    if (!stmt) return stmt.error();
+                                                    stmt->bind(1, key);
+                                                    auto row = stmt->step();
+                                                    if (!row) return row.error();
+                                                    blocks.push_back(*row ? stmt->column_int64(0) : 0);
+                                                  }
+                                                  return blocks;
+                                                });
+  }
+
+  result<std::vector<throttle_state>> record_throttle_failures(const std::vector<throttle_hit>& hits,
+                                                               micros now) {
+    return with_connection<std::vector<throttle_state>>(
+        "record_throttle_failures", [&](connection& conn) -> sqlite_result<std::vector<throttle_state>> {
+          auto tx = conn.begin_immediate();
+          if (!tx) return tx.error();
+          std::vector<throttle_state> states;
+          states.reserve(hits.size());
+          for (const throttle_hit& hit : hits) {
+            auto ensure = conn.prepare(ensure_throttle_sql);
+            if (!ensure) return ensure.error();
+            ensure->bind(1, hit.key).bind(2, now);
+            if (auto done = ensure->run(); !done) return done.error();
+            auto record = conn.prepare(record_throttle_failure_sql);
+            if (!record) return record.error();
+            record->bind(1, hit.key)
+                .bind(2, now)
+                .bind(3, hit.rule.limit)
+                .bind(4, hit.rule.window)
+                .bind(5, hit.rule.base_block)
+                .bind(6, hit.rule.max_block)
+                .bind(7, throttle_sql::doublings_to_max(hit.rule.base_block, hit.rule.max_block));
+            auto row = record->step();
+            if (!row) return row.error();
+            if (!*row) return sqlite_error{SQLITE_INTERNAL, "throttle row vanished inside its transaction"};
+            states.push_back(throttle_state{.failures = record->column_int64(0),
+                                            .last_failure = record->column_int64(1),
+                                            .blocked_until = record->column_int64(2)});
+            // RETURNING rows are all produced by the first step; finish it before the next statement.
+            if (auto rest = record->step(); !rest) return rest.error();
+          }
+          if (auto done = tx->commit(); !done) return done.error();
+          return states;
+        });
+  }
+
+  result<void> clear_throttle(std::string_view key) {
+    return with_connection<void>("clear_throttle", [&](connection& conn) -> sqlite_result<void> {
+      auto stmt = conn.prepare(delete_throttle_sql);
+      if (!stmt) return stmt.error();
+      stmt->bind(1, key);
+      return stmt->run();
+    });
+  }
+
+  result<std::uint64_t> delete_idle_throttles(micros now) {
+    return with_connection<std::uint64_t>("delete_idle_throttles",
+                                          [&](connection& conn) -> sqlite_result<std::uint64_t> {
+                                            auto stmt = conn.prepare(delete_idle_throttles_sql);
+                                            if (!stmt) return stmt.error();
+                                            stmt->bind(1, now);
+                                            if (auto done = stmt->run(); !done) return done.error();
+                                            return static_cast<std::uint64_t>(conn.changes());
+                                          });
+  }
+
   bool ping() {
     auto answered = with_connection<bool>("ping", [](connection& conn) -> sqlite_result<bool> {
       auto stmt = conn.prepare(ping_sql);
@@ -313,6 +404,12 @@ migration_result<std::unique_ptr<sqlite_store>> sqlite_store::open(const sqlite_
                                  connection_options{.create = false, .busy_timeout = options.busy_timeout});
     if (!conn) return "cannot open database " + file + ": " + conn.error().message;
     for (std::string_view sql : all_statements) {
+      if (auto stmt = conn->prepare(sql); !stmt) {
+        return "database " + file + " is not ready (" + stmt.error().message + "); run `authd migrate up`";
+      }
+    }
+    for (std::string_view sql :
+         {std::string_view(ensure_throttle_sql), std::string_view(record_throttle_failure_sql)}) {
       if (auto stmt = conn->prepare(sql); !stmt) {
         return "database " + file + " is not ready (" + stmt.error().message + "); run `authd migrate up`";
       }
@@ -353,6 +450,24 @@ boost::asio::awaitable<result<void>> sqlite_store::revoke_session(std::string_vi
 
 boost::asio::awaitable<result<std::uint64_t>> sqlite_store::delete_sessions_ended_before(micros before) {
   co_return impl_->delete_sessions_ended_before(before);
+}
+
+boost::asio::awaitable<result<std::vector<micros>>> sqlite_store::find_throttle_blocks(
+    const std::vector<std::string>& keys) {
+  co_return impl_->find_throttle_blocks(keys);
+}
+
+boost::asio::awaitable<result<std::vector<throttle_state>>> sqlite_store::record_throttle_failures(
+    const std::vector<throttle_hit>& hits, micros now) {
+  co_return impl_->record_throttle_failures(hits, now);
+}
+
+boost::asio::awaitable<result<void>> sqlite_store::clear_throttle(std::string_view key) {
+  co_return impl_->clear_throttle(key);
+}
+
+boost::asio::awaitable<result<std::uint64_t>> sqlite_store::delete_idle_throttles(micros now) {
+  co_return impl_->delete_idle_throttles(now);
 }
 
 boost::asio::awaitable<bool> sqlite_store::ping() {

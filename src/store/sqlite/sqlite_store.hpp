@@ -34,6 +34,12 @@ class sqlite_store final : public store {
       std::string_view user_id, std::string_view session_id) override;
   boost::asio::awaitable<result<void>> revoke_session(std::string_view session_id, micros now) override;
   boost::asio::awaitable<result<std::uint64_t>> delete_sessions_ended_before(micros before) override;
+  boost::asio::awaitable<result<std::vector<micros>>> find_throttle_blocks(
+      const std::vector<std::string>& keys) override;
+  boost::asio::awaitable<result<std::vector<throttle_state>>> record_throttle_failures(
+      const std::vector<throttle_hit>& hits, micros now) override;
+  boost::asio::awaitable<result<void>> clear_throttle(std::string_view key) override;
+  boost::asio::awaitable<result<std::uint64_t>> delete_idle_throttles(micros now) override;
   boost::asio::awaitable<bool> ping() override;
 
  private:

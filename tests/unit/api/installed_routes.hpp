@@ -52,6 +52,17 @@ class unreachable_store final : public authd::store::store {
   awaitable_result<std::uint64_t> delete_sessions_ended_before(db::micros) override {
     co_return db::store_error::unavailable;
   }
+  awaitable_result<std::vector<db::micros>> find_throttle_blocks(const std::vector<std::string>&) override {
+    co_return db::store_error::unavailable;
+  }
+  awaitable_result<std::vector<db::throttle_state>> record_throttle_failures(
+      const std::vector<db::throttle_hit>&, db::micros) override {
+    co_return db::store_error::unavailable;
+  }
+  awaitable_result<void> clear_throttle(std::string_view) override { co_return db::store_error::unavailable; }
+  awaitable_result<std::uint64_t> delete_idle_throttles(db::micros) override {
+    co_return db::store_error::unavailable;
+  }
   boost::asio::awaitable<bool> ping() override { co_return false; }
 };
 

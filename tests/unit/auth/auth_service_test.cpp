@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "auth/email_policy.hpp"
+#include "auth/throttle_policy.hpp"
 
 namespace authd::auth {
 namespace {
@@ -69,6 +70,40 @@ class memory_store final : public authd::store::store {
   }
   boost::asio::awaitable<bool> ping() override { co_return !down; }
 
+  // Throttling by the domain's own rule (the real stores are held to it in their tests).
+  boost::asio::awaitable<res<std::vector<micros>>> find_throttle_blocks(
+      const std::vector<std::string>& keys) override {
+    if (down) co_return store_error::unavailable;
+    std::vector<micros> out;
+    for (const auto& key : keys) out.push_back(throttles.contains(key) ? throttles.at(key).blocked_until : 0);
+    co_return out;
+  }
+  boost::asio::awaitable<res<std::vector<authd::store::throttle_state>>> record_throttle_failures(
+      const std::vector<authd::store::throttle_hit>& hits, micros now) override {
+    if (down) co_return store_error::unavailable;
+    std::vector<authd::store::throttle_state> out;
+    for (const auto& hit : hits) {
+      std::optional<authd::store::throttle_state> current;
+      if (auto it = throttles.find(hit.key); it != throttles.end()) current = it->second;
+      throttles[hit.key] = after_failure(current, now, hit.rule);
+      windows[hit.key] = hit.rule.window;
+      out.push_back(throttles[hit.key]);
+    }
+    co_return out;
+  }
+  awaitable_void clear_throttle(std::string_view key) override {
+    throttles.erase(std::string(key));
+    co_return res<void>{};
+  }
+  boost::asio::awaitable<res<std::uint64_t>> delete_idle_throttles(micros now) override {
+    std::uint64_t n = std::erase_if(throttles, [&](const auto& kv) {
+      return std::max(kv.second.last_failure, kv.second.blocked_until) + windows.at(kv.first) <= now;
+    });
+    co_return n;
+  }
+
+  std::map<std::string, authd::store::throttle_state> throttles;
+  std::map<std::string, micros> windows;
   std::map<std::string, authd::store::user_record> users;
   std::map<std::string, authd::store::session_record> sessions;
   bool down = false;
@@ -90,7 +125,8 @@ class auth_service_test : public ::testing::Test {
 
   signed_in registered(std::string_view address = "ada@example.com",
                        std::string password = "analytical engine") {
-    auto r = run(service.register_account({"Ada", email(address), std::move(password)}, {"ua", "127.0.0.1", "req"}));
+    auto r = run(
+        service.register_account({"Ada", email(address), std::move(password)}, {"ua", "127.0.0.1", "req"}));
     EXPECT_TRUE(r.has_value());
     return r ? *r : signed_in{};
   }
@@ -228,6 +264,140 @@ TEST_F(auth_service_test, sweep_removes_ended_sessions_only) {
   now += 3600 * second;
   run(service.sweep_sessions());
   EXPECT_TRUE(store.sessions.empty());
+}
+
+// Small limits: 3 failures per account, 5 per address, 2 registrations per address; blocks of
+// 60 s doubling to 300 s.
+class throttled_auth_service_test : public auth_service_test {
+ protected:
+  static store::throttle_rule rule(std::int64_t limit) {
+    return {.limit = limit, .window = 900 * second, .base_block = 60 * second, .max_block = 300 * second};
+  }
+  static auth_options throttled_options() {
+    return {.token_lifetime = std::chrono::seconds(1800),
+            .throttle = {.login_account = rule(3), .login_address = rule(5), .register_address = rule(2)}};
+  }
+
+  result<signed_in, auth_failure> login(std::string_view address, std::string password,
+                                        std::string client_address = "192.0.2.1") {
+    return run(
+        throttled.login(email(address), std::move(password), {"ua", std::move(client_address), "req"}));
+  }
+  void register_ada() {
+    auto r = run(throttled.register_account({"Ada", email("ada@example.com"), "analytical engine"},
+                                            {"ua", "198.51.100.7", "req"}));
+    ASSERT_TRUE(r.has_value());
+  }
+  static void expect_throttled(const result<signed_in, auth_failure>& r, std::int64_t wait) {
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error(), auth_error::throttled);
+    EXPECT_EQ(r.error().retry_after_seconds, wait);
+  }
+
+  auth_service throttled{store, hasher, pool, tokens, throttled_options(), [this] { return now; }};
+};
+
+TEST_F(throttled_auth_service_test, wrong_passwords_reach_the_limit_then_even_the_right_one_is_refused) {
+  register_ada();
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(login("ada@example.com", "wrong password").error(), auth_error::invalid_credentials);
+  expect_throttled(login("ada@example.com", "wrong password"), 60);
+  now += 10 * second;
+  expect_throttled(login("ada@example.com", "analytical engine"), 50);
+  EXPECT_EQ(store.throttles.at(throttle_key(login_account_scope, "ada@example.com")).failures, 3)
+      << "refused attempts are not counted";
+}
+
+TEST_F(throttled_auth_service_test, after_the_block_the_right_password_works_and_clears_the_account_only) {
+  register_ada();
+  for (int i = 0; i < 3; ++i) login("ada@example.com", "wrong password");
+  now += 60 * second;
+  ASSERT_TRUE(login("ADA@example.com", "analytical engine").has_value());
+  EXPECT_FALSE(store.throttles.contains(throttle_key(login_account_scope, "ada@example.com")));
+  EXPECT_EQ(store.throttles.at(throttle_key(login_address_scope, "192.0.2.1")).failures, 3)
+      << "a success does not reset the address";
+}
+
+TEST_F(throttled_auth_service_test, each_failure_beyond_the_limit_doubles_the_block) {
+  register_ada();
+  for (int i = 0; i < 3; ++i) login("ada@example.com", "wrong password");
+  now += 60 * second;
+  EXPECT_EQ(login("ada@example.com", "wrong password").error(), auth_error::invalid_credentials);
+  expect_throttled(login("ada@example.com", "analytical engine"), 120);
+}
+
+TEST_F(throttled_auth_service_test, an_unknown_email_is_throttled_like_a_known_one) {
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(login("nobody@example.com", "wrong password").error(), auth_error::invalid_credentials);
+  expect_throttled(login("NOBODY@example.com", "wrong password"), 60);
+}
+
+TEST_F(throttled_auth_service_test, the_account_block_holds_from_every_address) {
+  register_ada();
+  for (int i = 0; i < 3; ++i) login("ada@example.com", "wrong password", "192.0.2." + std::to_string(i));
+  expect_throttled(login("ada@example.com", "analytical engine", "203.0.113.9"), 60);
+}
+
+TEST_F(throttled_auth_service_test, the_address_limit_spans_accounts) {
+  register_ada();
+  for (int i = 0; i < 5; ++i) login("user" + std::to_string(i) + "@example.com", "wrong password");
+  expect_throttled(login("ada@example.com", "analytical engine"), 60);
+  EXPECT_TRUE(login("ada@example.com", "analytical engine", "203.0.113.9").has_value())
+      << "another address is not blocked";
+}
+
+TEST_F(throttled_auth_service_test, ipv6_addresses_of_one_64_share_the_address_limit) {
+  register_ada();
+  for (int i = 0; i < 5; ++i)
+    login("user" + std::to_string(i) + "@example.com", "wrong password",
+          "2001:db8:1:2::" + std::to_string(i + 1));
+  expect_throttled(login("ada@example.com", "analytical engine", "2001:db8:1:2:abcd::9"), 60);
+  EXPECT_TRUE(login("ada@example.com", "analytical engine", "2001:db8:1:3::1").has_value());
+}
+
+TEST_F(throttled_auth_service_test, a_blocked_attempt_costs_no_hash) {
+  for (int i = 0; i < 3; ++i) login("ada@example.com", "wrong password");
+  hash_pool refusing(1, 0);
+  refusing.drain();  // any hashing would answer busy
+  auth_service no_hashing(store, hasher, refusing, tokens, throttled_options(), [this] { return now; });
+  auto r = run(no_hashing.login(email("ada@example.com"), "analytical engine", {"ua", "192.0.2.1", "req"}));
+  expect_throttled(r, 60);
+}
+
+TEST_F(throttled_auth_service_test, registrations_per_address_count_every_attempt) {
+  register_ada();
+  auto duplicate = run(throttled.register_account({"Ada", email("ada@example.com"), "analytical engine"},
+                                                  {"ua", "198.51.100.7", "req"}));
+  EXPECT_EQ(duplicate.error(), auth_error::user_exists);
+  auto third = run(throttled.register_account({"Bob", email("bob@example.com"), "difference engine"},
+                                              {"ua", "198.51.100.7", "req"}));
+  expect_throttled(third, 60);
+  EXPECT_EQ(store.users.size(), 1u);
+  auto elsewhere = run(throttled.register_account({"Bob", email("bob@example.com"), "difference engine"},
+                                                  {"ua", "203.0.113.9", "req"}));
+  EXPECT_TRUE(elsewhere.has_value());
+}
+
+TEST_F(throttled_auth_service_test, a_store_outage_while_checking_is_unavailable) {
+  store.down = true;
+  EXPECT_EQ(login("ada@example.com", "analytical engine").error(), auth_error::unavailable);
+}
+
+TEST_F(throttled_auth_service_test, the_sweep_removes_keys_quiet_for_a_window) {
+  login("ada@example.com", "wrong password");
+  now += 899 * second;
+  run(throttled.sweep_sessions());
+  EXPECT_EQ(store.throttles.size(), 2u);
+  now += second;
+  run(throttled.sweep_sessions());
+  EXPECT_TRUE(store.throttles.empty());
+}
+
+TEST_F(auth_service_test, throttling_off_touches_no_throttle_state) {
+  registered();
+  for (int i = 0; i < 20; ++i) run(service.login(email("ada@example.com"), "wrong password", {}));
+  EXPECT_TRUE(run(service.login(email("ada@example.com"), "analytical engine", {})).has_value());
+  EXPECT_TRUE(store.throttles.empty());
 }
 
 }  // namespace

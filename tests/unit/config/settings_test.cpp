@@ -43,6 +43,12 @@ TEST(settings, defaults_when_nothing_is_set) {
   EXPECT_EQ(s.cookie_name, "token");
   EXPECT_FALSE(s.cookie_secure);
   EXPECT_EQ(s.session_sweep_interval, std::chrono::seconds(600));
+  EXPECT_EQ(s.throttle_account_failures, 10u);
+  EXPECT_EQ(s.throttle_address_failures, 100u);
+  EXPECT_EQ(s.throttle_address_registrations, 20u);
+  EXPECT_EQ(s.throttle_window, std::chrono::seconds(900));
+  EXPECT_EQ(s.throttle_block, std::chrono::seconds(60));
+  EXPECT_EQ(s.throttle_max_block, std::chrono::seconds(900));
   EXPECT_EQ(s.password_min_length, 8u);
   EXPECT_EQ(s.password_max_length, 256u);
   EXPECT_EQ(s.max_header_bytes, 8192u);
@@ -91,6 +97,16 @@ const std::vector<integer_case>& integer_cases() {
       {"AUTHD_TOKEN_LIFETIME_SECONDS", 60, 2592000, [](const settings& s) { return secs(s.token_lifetime); }},
       {"AUTHD_SESSION_SWEEP_SECONDS", 1, 86400,
        [](const settings& s) { return secs(s.session_sweep_interval); }},
+      {"AUTHD_THROTTLE_ACCOUNT_FAILURES", 0, 1000000,
+       [](const settings& s) { return s.throttle_account_failures; }},
+      {"AUTHD_THROTTLE_ADDRESS_FAILURES", 0, 1000000,
+       [](const settings& s) { return s.throttle_address_failures; }},
+      {"AUTHD_THROTTLE_ADDRESS_REGISTRATIONS", 0, 1000000,
+       [](const settings& s) { return s.throttle_address_registrations; }},
+      {"AUTHD_THROTTLE_WINDOW_SECONDS", 1, 86400, [](const settings& s) { return secs(s.throttle_window); }},
+      {"AUTHD_THROTTLE_BLOCK_SECONDS", 1, 86400, [](const settings& s) { return secs(s.throttle_block); }},
+      {"AUTHD_THROTTLE_MAX_BLOCK_SECONDS", 1, 86400,
+       [](const settings& s) { return secs(s.throttle_max_block); }},
       {"AUTHD_PASSWORD_MIN_LENGTH", 1, 1024, [](const settings& s) { return s.password_min_length; }},
       // the lower bound is the (default) minimum length
       {"AUTHD_PASSWORD_MAX_LENGTH", 8, 4096, [](const settings& s) { return s.password_max_length; }},
@@ -109,6 +125,10 @@ std::map<std::string, std::string> with(const integer_case& c, const std::string
   std::map<std::string, std::string> env{{c.name, value}};
   if (std::string_view(c.name) == "AUTHD_PASSWORD_MIN_LENGTH") env["AUTHD_PASSWORD_MAX_LENGTH"] = "4096";
   if (std::string_view(c.name) == "DATABASE_PORT") env["DATABASE_HOST"] = "db";
+  if (std::string_view(c.name) == "AUTHD_THROTTLE_BLOCK_SECONDS")
+    env["AUTHD_THROTTLE_MAX_BLOCK_SECONDS"] = "86400";
+  if (std::string_view(c.name) == "AUTHD_THROTTLE_MAX_BLOCK_SECONDS")
+    env["AUTHD_THROTTLE_BLOCK_SECONDS"] = "1";
   return env;
 }
 
@@ -171,6 +191,13 @@ TEST(settings, password_lengths_are_checked_together) {
             "AUTHD_PASSWORD_MAX_LENGTH: expected an integer from 12 to 4096, got \"11\"");
   EXPECT_EQ(load_error({{"AUTHD_PASSWORD_MIN_LENGTH", "300"}}),
             "AUTHD_PASSWORD_MIN_LENGTH: must not exceed AUTHD_PASSWORD_MAX_LENGTH (256)");
+}
+
+TEST(settings, the_longest_block_is_not_shorter_than_the_first) {
+  settings s = load_ok({{"AUTHD_THROTTLE_BLOCK_SECONDS", "30"}, {"AUTHD_THROTTLE_MAX_BLOCK_SECONDS", "30"}});
+  EXPECT_EQ(s.throttle_max_block, std::chrono::seconds(30));
+  EXPECT_EQ(load_error({{"AUTHD_THROTTLE_BLOCK_SECONDS", "1000"}}),
+            "AUTHD_THROTTLE_MAX_BLOCK_SECONDS: must not be less than AUTHD_THROTTLE_BLOCK_SECONDS (1000)");
 }
 
 TEST(settings, migrating_at_start_defaults_to_the_embedded_store_only) {

@@ -50,9 +50,10 @@ class migrator_test : public ::testing::Test {
 TEST_F(migrator_test, embedded_migrations_are_well_formed) {
   auto loaded = load_migrations(embedded_migrations());
   ASSERT_TRUE(loaded.has_value()) << loaded.error();
-  ASSERT_GE(loaded->size(), 2u);
+  ASSERT_GE(loaded->size(), 3u);
   EXPECT_EQ((*loaded)[0].name, "0001_users");
   EXPECT_EQ((*loaded)[1].name, "0002_sessions");
+  EXPECT_EQ((*loaded)[2].name, "0003_throttle");
 }
 
 TEST_F(migrator_test, embedded_migrations_go_up_down_and_up_again) {
@@ -60,20 +61,22 @@ TEST_F(migrator_test, embedded_migrations_go_up_down_and_up_again) {
   ASSERT_TRUE(m.has_value()) << m.error();
   auto up = m->up();
   ASSERT_TRUE(up.has_value()) << up.error();
-  EXPECT_EQ(versions(*up), (std::vector<int>{1, 2}));
+  EXPECT_EQ(versions(*up), (std::vector<int>{1, 2, 3}));
   raw_sqlite raw(file_);
   EXPECT_TRUE(raw.has_table("users"));
   EXPECT_TRUE(raw.has_table("sessions"));
+  EXPECT_TRUE(raw.has_table("throttle"));
 
-  auto down = m->down(2);
+  auto down = m->down(3);
   ASSERT_TRUE(down.has_value()) << down.error();
-  EXPECT_EQ(versions(*down), (std::vector<int>{2, 1}));
+  EXPECT_EQ(versions(*down), (std::vector<int>{3, 2, 1}));
   EXPECT_FALSE(raw.has_table("users"));
   EXPECT_FALSE(raw.has_table("sessions"));
+  EXPECT_FALSE(raw.has_table("throttle"));
 
   auto again = m->up();
   ASSERT_TRUE(again.has_value()) << again.error();
-  EXPECT_EQ(again->size(), 2u);
+  EXPECT_EQ(again->size(), 3u);
 }
 
 TEST_F(migrator_test, open_creates_a_private_directory_and_file) {

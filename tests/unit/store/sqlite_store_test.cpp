@@ -5,7 +5,9 @@
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -13,6 +15,7 @@
 #include "unit/store/raw_sqlite.hpp"
 #include "unit/store/run_sync.hpp"
 #include "unit/store/temp_dir.hpp"
+#include "unit/store/throttle_checks.hpp"
 
 namespace authd::store::sqlite {
 namespace {
@@ -389,6 +392,38 @@ TEST_F(sqlite_store_test, data_survives_closing_and_reopening) {
   ASSERT_TRUE(both.session.has_value());
   expect_same(*both.user, ann);
   EXPECT_EQ(both.session->revoked, std::optional<micros>(77));
+}
+
+TEST_F(sqlite_store_test, throttling_follows_the_rule) {
+  test_support::check_throttle_rule(*store_, io_);
+}
+
+TEST_F(sqlite_store_test, throttling_reads_clears_and_sweeps_keys) {
+  test_support::check_throttle_bookkeeping(*store_, io_);
+}
+
+TEST_F(sqlite_store_test, concurrent_throttle_failures_on_one_key_each_count_once) {
+  constexpr int threads = 8;
+  constexpr int per_thread = 5;
+  std::mutex mutex;
+  std::vector<std::int64_t> counts;
+  std::vector<std::thread> workers;
+  for (int i = 0; i < threads; ++i) {
+    workers.emplace_back([&] {
+      boost::asio::io_context io;
+      for (int j = 0; j < per_thread; ++j) {
+        const std::vector<throttle_hit> hits{{"shared", test_support::scenario_rule}};
+        auto states = test_support::record(*store_, io, hits, test_support::at_second(0));
+        std::lock_guard lock(mutex);
+        counts.push_back(states && states->size() == 1 ? states->front().failures : -1);
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  std::sort(counts.begin(), counts.end());
+  std::vector<std::int64_t> expected(threads * per_thread);
+  for (std::size_t i = 0; i < expected.size(); ++i) expected[i] = static_cast<std::int64_t>(i) + 1;
+  EXPECT_EQ(counts, expected) << "every failure counted exactly once";
 }
 
 TEST(sqlite_store_open, refuses_a_missing_or_unmigrated_database_and_zero_connections) {

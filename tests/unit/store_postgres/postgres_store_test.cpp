@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <limits>
 
+#include "unit/store/throttle_checks.hpp"
 #include "unit/store_postgres/postgres_store_fixture.hpp"
 
 namespace authd::store::postgres {
@@ -297,6 +300,41 @@ TEST_F(postgres_store_test, data_survives_closing_and_reopening) {
   ASSERT_TRUE(both.session.has_value());
   expect_same(*both.user, ann);
   EXPECT_EQ(both.session->revoked, std::optional<micros>(77));
+}
+
+TEST_F(postgres_store_test, throttling_follows_the_rule) {
+  test_support::check_throttle_rule(*store_, io_);
+}
+
+TEST_F(postgres_store_test, throttling_reads_clears_and_sweeps_keys) {
+  test_support::check_throttle_bookkeeping(*store_, io_);
+}
+
+// Several connections counting on one key at once (as several instances would): each failure is
+// counted exactly once, none lost to a concurrent update or a concurrent first insert.
+TEST_F(postgres_store_test, concurrent_throttle_failures_on_one_key_each_count_once) {
+  auto o = options();
+  o.pool_size = 6;
+  open_store(o);
+  constexpr int attempts = 40;
+  std::vector<std::int64_t> counts;
+  const std::vector<throttle_hit> hits{{"shared", test_support::scenario_rule},
+                                       {"other", test_support::scenario_rule}};
+  for (int i = 0; i < attempts; ++i) {
+    boost::asio::co_spawn(
+        io_,
+        [&]() -> boost::asio::awaitable<void> {
+          auto states = co_await store_->record_throttle_failures(hits, test_support::at_second(0));
+          counts.push_back(states && states->size() == 2 ? states->front().failures : -1);
+        },
+        boost::asio::detached);
+  }
+  io_.restart();
+  io_.run();
+  std::sort(counts.begin(), counts.end());
+  std::vector<std::int64_t> expected(attempts);
+  for (int i = 0; i < attempts; ++i) expected[static_cast<std::size_t>(i)] = i + 1;
+  EXPECT_EQ(counts, expected);
 }
 
 TEST(postgres_store_schema, an_unmigrated_database_is_internal_and_recovers_once_migrated) {
