@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -61,6 +62,50 @@ class memory_store final : public authd::store::store {
       s->second.revoked = now;
     co_return res<void>{};
   }
+  awaitable_void touch_session(std::string_view sid, micros now) override {
+    ++touches;
+    if (auto s = sessions.find(std::string(sid)); s != sessions.end() && s->second.last_used < now)
+      s->second.last_used = now;
+    co_return res<void>{};
+  }
+  boost::asio::awaitable<res<std::vector<authd::store::session_record>>> list_live_sessions(
+      std::string_view uid, micros now) override {
+    if (down) co_return store_error::unavailable;
+    std::vector<authd::store::session_record> out;
+    for (const auto& [id, s] : sessions)
+      if (s.user_id == uid && !s.revoked && s.expires > now) out.push_back(s);
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.created > b.created; });
+    co_return out;
+  }
+  boost::asio::awaitable<res<bool>> end_session(std::string_view uid, std::string_view sid,
+                                                micros now) override {
+    if (down) co_return store_error::unavailable;
+    auto s = sessions.find(std::string(sid));
+    if (s == sessions.end() || s->second.user_id != uid || s->second.revoked || s->second.expires <= now)
+      co_return false;
+    s->second.revoked = now;
+    co_return true;
+  }
+  boost::asio::awaitable<res<std::uint64_t>> end_sessions_except(std::string_view uid, std::string_view keep,
+                                                                 micros now) override {
+    if (down) co_return store_error::unavailable;
+    std::uint64_t n = 0;
+    for (auto& [id, s] : sessions)
+      if (s.user_id == uid && id != keep && !s.revoked && s.expires > now) {
+        s.revoked = now;
+        ++n;
+      }
+    co_return n;
+  }
+  awaitable_void change_password(std::string_view uid, std::string_view hash,
+                                 const authd::store::session_record& session, micros now) override {
+    if (down) co_return store_error::unavailable;
+    users.at(std::string(uid)).password_hash = hash;
+    for (auto& [id, s] : sessions)
+      if (s.user_id == uid && !s.revoked && s.expires > now) s.revoked = now;
+    sessions[session.id] = session;
+    co_return res<void>{};
+  }
   boost::asio::awaitable<res<std::uint64_t>> delete_sessions_ended_before(micros before) override {
     std::uint64_t n = std::erase_if(sessions, [before](const auto& kv) {
       return kv.second.expires < before || (kv.second.revoked && *kv.second.revoked < before);
@@ -72,6 +117,7 @@ class memory_store final : public authd::store::store {
   std::map<std::string, authd::store::user_record> users;
   std::map<std::string, authd::store::session_record> sessions;
   bool down = false;
+  int touches = 0;
 };
 
 constexpr micros second = 1'000'000;
@@ -90,7 +136,8 @@ class auth_service_test : public ::testing::Test {
 
   signed_in registered(std::string_view address = "ada@example.com",
                        std::string password = "analytical engine") {
-    auto r = run(service.register_account({"Ada", email(address), std::move(password)}, {"ua", "127.0.0.1", "req"}));
+    auto r = run(
+        service.register_account({"Ada", email(address), std::move(password)}, {"ua", "127.0.0.1", "req"}));
     EXPECT_TRUE(r.has_value());
     return r ? *r : signed_in{};
   }

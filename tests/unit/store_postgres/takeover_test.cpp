@@ -140,7 +140,7 @@ TEST_F(takeover_test, adopts_the_original_database_keeping_every_row) {
   takeover_report report;
   auto up = m.up(&report);
   ASSERT_TRUE(up.has_value()) << up.error();
-  ASSERT_EQ(up->size(), 2u);
+  ASSERT_EQ(up->size(), 4u);
   EXPECT_EQ((*up)[0].name, "0001_users");
   EXPECT_EQ((*up)[1].name, "0002_sessions");
 
@@ -180,7 +180,9 @@ TEST_F(takeover_test, adopts_the_original_database_keeping_every_row) {
   auto known = load_migrations(embedded_migrations());
   ASSERT_TRUE(known.has_value());
   EXPECT_THAT(recorded, ElementsAre(row{"1", "0001_users", (*known)[0].checksum},
-                                    row{"2", "0002_sessions", (*known)[1].checksum}));
+                                    row{"2", "0002_sessions", (*known)[1].checksum},
+                                    row{"3", (*known)[2].name, (*known)[2].checksum},
+                                    row{"4", "0004_session_last_used", (*known)[3].checksum}));
 
   // Logged by id, never with the hash or the email.
   const std::string log = logs.text();
@@ -235,7 +237,7 @@ TEST_F(takeover_test, a_failure_half_way_changes_nothing) {
   // Rolled back and unlocked: a second run succeeds.
   auto retry = open().up();
   ASSERT_TRUE(retry.has_value()) << retry.error();
-  EXPECT_EQ(retry->size(), 2u);
+  EXPECT_EQ(retry->size(), 4u);
 }
 
 TEST_F(takeover_test, a_users_table_without_alembic_version_is_refused) {
@@ -278,7 +280,7 @@ TEST_F(takeover_test, reverting_0001_after_a_takeover_drops_the_users_and_keeps_
   insert_original_users(raw_);
   auto m = open();
   ASSERT_TRUE(m.up().has_value());
-  auto down = m.down(2);
+  auto down = m.down(4);
   ASSERT_TRUE(down.has_value()) << down.error();
   EXPECT_FALSE(raw_.has_table("users"));
   EXPECT_FALSE(raw_.has_table("sessions"));
