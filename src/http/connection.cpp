@@ -313,6 +313,7 @@ asio::awaitable<response> connection::dispatch(const request& req, std::string_v
     co_return res;
   }
   request_context context{req, path, query, request_id, client_address_};
+  context.path_parameter = found.parameter;
   try {
     co_return co_await (*found.found)(context);
   } catch (const std::exception& e) {
