@@ -1,5 +1,6 @@
 #include "api/schemas.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
@@ -16,6 +17,8 @@ namespace {
 constexpr std::string_view name_field = "name";
 constexpr std::string_view email_field = "email";
 constexpr std::string_view password_field = "password";
+constexpr std::string_view current_password_field = "current_password";
+constexpr std::string_view new_password_field = "new_password";
 
 // The body as a JSON object, or the errors that say why it is not one.
 parsed<boost::json::object> parse_object(std::string_view body) {
@@ -90,20 +93,20 @@ void check_name(const boost::json::object& body, const std::string& name, valida
   }
 }
 
-void check_password(const boost::json::object& body, const std::string& password,
+void check_password(const boost::json::object& body, std::string_view field, const std::string& password,
                     const auth::password_limits& limits, validation_errors& errors) {
-  const auto& input = body.at(password_field);
+  const auto& input = body.at(field);
   auto problem = auth::check_new_password(password, limits);
   if (!problem) return;
   switch (*problem) {
     case auth::password_problem::too_short:
-      errors.too_short(password_field, input, limits.min_length);
+      errors.too_short(field, input, limits.min_length);
       break;
     case auth::password_problem::too_long:
-      errors.too_long(password_field, input, limits.max_length);
+      errors.too_long(field, input, limits.max_length);
       break;
     case auth::password_problem::too_common:
-      errors.value_error(password_field, input, "password is too common");
+      errors.value_error(field, input, "password is too common");
       break;
   }
 }
@@ -118,7 +121,7 @@ parsed<register_request> parse_register(std::string_view body, const auth::passw
   if (name) check_name(*object, *name, errors);
   auto email = email_field_value(*object, errors);
   auto password = string_field(*object, password_field, errors);
-  if (password) check_password(*object, *password, limits, errors);
+  if (password) check_password(*object, password_field, *password, limits, errors);
   if (!errors.empty()) return errors;
   return register_request{std::move(*name), std::move(*email), std::move(*password)};
 }
@@ -133,6 +136,34 @@ parsed<login_request> parse_login(std::string_view body, const auth::password_li
     errors.too_long(password_field, object->at(password_field), limits.max_length);
   if (!errors.empty()) return errors;
   return login_request{std::move(*email), std::move(*password)};
+}
+
+parsed<password_change_request> parse_password_change(std::string_view body,
+                                                      const auth::password_limits& limits) {
+  auto object = parse_object(body);
+  if (!object) return object.error();
+  validation_errors errors;
+  auto current = string_field(*object, current_password_field, errors);
+  if (current && auth::code_point_count(*current) > limits.max_length)
+    errors.too_long(current_password_field, object->at(current_password_field), limits.max_length);
+  auto next = string_field(*object, new_password_field, errors);
+  if (next) check_password(*object, new_password_field, *next, limits, errors);
+  if (!errors.empty()) return errors;
+  return password_change_request{std::move(*current), std::move(*next)};
+}
+
+std::string render_sessions(const std::vector<store::session_record>& sessions, std::string_view current_id) {
+  boost::json::array out;
+  out.reserve(sessions.size());
+  for (const auto& s : sessions) {
+    out.emplace_back(boost::json::object{{"id", s.id},
+                                         {"created", format_timestamp(s.created)},
+                                         {"last_used", format_timestamp(s.last_used)},
+                                         {"user_agent", s.user_agent},
+                                         {"address", s.client_address},
+                                         {"current", s.id == current_id}});
+  }
+  return boost::json::serialize(out);
 }
 
 std::string format_timestamp(store::micros t) {

@@ -277,5 +277,113 @@ TEST_F(auth_service_test, sweep_removes_ended_sessions_only) {
   EXPECT_TRUE(store.sessions.empty());
 }
 
+// Sessions you can see and end, and the password change (issue 6).
+
+TEST_F(auth_service_test, last_used_is_written_at_most_once_per_minute) {
+  auto r = registered();
+  const auto sid = tokens.verify(r.token, now / second)->session_id;
+  ASSERT_TRUE(run(service.authenticate_session(r.token)).has_value());
+  EXPECT_EQ(store.touches, 0) << "just created: last_used is fresh";
+  now += 59 * second;
+  ASSERT_TRUE(run(service.authenticate_session(r.token)).has_value());
+  EXPECT_EQ(store.touches, 0) << "under a minute: the hot path stays a read";
+  now += 1 * second;
+  auto who = run(service.authenticate_session(r.token));
+  ASSERT_TRUE(who.has_value());
+  EXPECT_EQ(store.touches, 1);
+  EXPECT_EQ(who->session.last_used, now);
+  EXPECT_EQ(store.sessions.at(sid).last_used, now);
+  now += 30 * second;
+  ASSERT_TRUE(run(service.authenticate(r.token)).has_value());
+  EXPECT_EQ(store.touches, 1);
+}
+
+TEST_F(auth_service_test, authenticate_session_names_the_tokens_session) {
+  auto r = registered();
+  auto who = run(service.authenticate_session(r.token));
+  ASSERT_TRUE(who.has_value());
+  EXPECT_EQ(who->session.id, tokens.verify(r.token, now / second)->session_id);
+  EXPECT_EQ(who->user.email, "ada@example.com");
+  EXPECT_EQ(run(service.authenticate_session("garbage")).error(), token_failure::invalid);
+}
+
+TEST_F(auth_service_test, end_session_ends_only_the_callers_live_sessions) {
+  auto ada = registered();
+  auto other = run(service.login(email("ada@example.com"), "analytical engine", {}));
+  auto bob = registered("bob@example.com");
+  auto caller = *run(service.authenticate_session(ada.token));
+  const auto other_sid = tokens.verify(other->token, now / second)->session_id;
+  const auto bob_sid = tokens.verify(bob.token, now / second)->session_id;
+
+  EXPECT_FALSE(*run(service.end_session(caller, bob_sid, {}))) << "another user's session";
+  EXPECT_TRUE(run(service.authenticate(bob.token)).has_value());
+  EXPECT_FALSE(*run(service.end_session(caller, "not-a-uuid", {})));
+  EXPECT_TRUE(*run(service.end_session(caller, other_sid, {})));
+  EXPECT_EQ(run(service.authenticate(other->token)).error(), token_failure::invalid);
+  EXPECT_TRUE(run(service.authenticate(ada.token)).has_value());
+  EXPECT_FALSE(*run(service.end_session(caller, other_sid, {}))) << "already ended";
+}
+
+TEST_F(auth_service_test, end_sessions_others_keeps_the_callers_and_all_ends_it) {
+  auto ada = registered();
+  auto second_one = run(service.login(email("ada@example.com"), "analytical engine", {}));
+  auto third = run(service.login(email("ada@example.com"), "analytical engine", {}));
+  auto bob = registered("bob@example.com");
+  auto caller = *run(service.authenticate_session(ada.token));
+
+  EXPECT_EQ(*run(service.end_sessions(caller, logout_scope::others, {})), 2u);
+  EXPECT_TRUE(run(service.authenticate(ada.token)).has_value());
+  EXPECT_FALSE(run(service.authenticate(second_one->token)).has_value());
+  EXPECT_FALSE(run(service.authenticate(third->token)).has_value());
+  EXPECT_TRUE(run(service.authenticate(bob.token)).has_value());
+
+  EXPECT_EQ(*run(service.end_sessions(caller, logout_scope::all, {})), 1u);
+  EXPECT_EQ(run(service.authenticate(ada.token)).error(), token_failure::invalid);
+  EXPECT_TRUE(run(service.authenticate(bob.token)).has_value());
+}
+
+TEST_F(auth_service_test, list_sessions_lists_the_callers_live_sessions) {
+  auto ada = registered();
+  now += second;
+  auto later = run(service.login(email("ada@example.com"), "analytical engine", {"phone", "10.0.0.2", "r"}));
+  registered("bob@example.com");
+  auto caller = *run(service.authenticate_session(ada.token));
+  auto listed = run(service.list_sessions(caller));
+  ASSERT_TRUE(listed.has_value());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ(listed->at(0).user_agent, "phone");
+  EXPECT_EQ(listed->at(0).client_address, "10.0.0.2");
+  EXPECT_EQ(listed->at(1).id, caller.session.id);
+  store.down = true;
+  EXPECT_EQ(run(service.list_sessions(caller)).error(), auth_error::unavailable);
+}
+
+TEST_F(auth_service_test, change_password_checks_the_current_one_and_restarts_the_sessions) {
+  auto ada = registered();
+  auto phone = run(service.login(email("ada@example.com"), "analytical engine", {}));
+  auto caller = *run(service.authenticate_session(ada.token));
+  const auto old_hash = store.users.begin()->second.password_hash;
+
+  auto wrong = run(service.change_password(caller, "analytical engines", "difference engine", {}));
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_EQ(wrong.error(), auth_error::wrong_password);
+  EXPECT_EQ(store.users.begin()->second.password_hash, old_hash);
+  EXPECT_TRUE(run(service.authenticate(phone->token)).has_value());
+
+  auto changed =
+      run(service.change_password(caller, "analytical engine", "difference engine", {"ua", "10.0.0.9", "r"}));
+  ASSERT_TRUE(changed.has_value());
+  EXPECT_NE(store.users.begin()->second.password_hash, old_hash);
+  EXPECT_EQ(store.users.begin()->second.password_hash.find("difference"), std::string::npos);
+  EXPECT_EQ(run(service.authenticate(ada.token)).error(), token_failure::invalid);
+  EXPECT_EQ(run(service.authenticate(phone->token)).error(), token_failure::invalid);
+  auto fresh = run(service.authenticate_session(changed->token));
+  ASSERT_TRUE(fresh.has_value());
+  EXPECT_EQ(fresh->session.client_address, "10.0.0.9");
+
+  EXPECT_FALSE(run(service.login(email("ada@example.com"), "analytical engine", {})).has_value());
+  EXPECT_TRUE(run(service.login(email("ada@example.com"), "difference engine", {})).has_value());
+}
+
 }  // namespace
 }  // namespace authd::auth
