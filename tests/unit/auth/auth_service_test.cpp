@@ -2,12 +2,15 @@
 #include "auth/auth_service.hpp"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include "auth/email_policy.hpp"
@@ -383,6 +386,59 @@ TEST_F(auth_service_test, change_password_checks_the_current_one_and_restarts_th
 
   EXPECT_FALSE(run(service.login(email("ada@example.com"), "analytical engine", {})).has_value());
   EXPECT_TRUE(run(service.login(email("ada@example.com"), "difference engine", {})).has_value());
+}
+
+// The audit lines of the sessions feature, captured from the default logger.
+class audit_capture {
+ public:
+  audit_capture() : previous_(spdlog::default_logger()) {
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink_));
+  }
+  audit_capture(const audit_capture&) = delete;
+  audit_capture& operator=(const audit_capture&) = delete;
+  ~audit_capture() { spdlog::set_default_logger(previous_); }
+  std::string text() const {
+    std::string out;
+    for (const auto& line : sink_->last_formatted()) out += line + "\n";
+    return out;
+  }
+
+ private:
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_ =
+      std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64);
+  std::shared_ptr<spdlog::logger> previous_;
+};
+
+TEST_F(auth_service_test, ending_sessions_and_changing_the_password_are_audited_without_secrets) {
+  auto ada = registered();
+  auto other = run(service.login(email("ada@example.com"), "analytical engine", {}));
+  auto caller = *run(service.authenticate_session(ada.token));
+  const client_info client{"ua-audit", "192.0.2.7", "req-audit"};
+  audit_capture logs;
+
+  ASSERT_TRUE(
+      *run(service.end_session(caller, tokens.verify(other->token, now / second)->session_id, client)));
+  ASSERT_TRUE(run(service.end_sessions(caller, logout_scope::others, client)).has_value());
+  ASSERT_TRUE(
+      run(service.change_password(caller, "analytical engine", "difference engine", client)).has_value());
+  auto fresh = *run(service.authenticate_session(
+      run(service.login(email("ada@example.com"), "difference engine", client))->token));
+  ASSERT_TRUE(run(service.end_sessions(fresh, logout_scope::all, client)).has_value());
+
+  const std::string text = logs.text();
+  const std::string who = "\"user_id\":\"" + caller.user.id + "\"";
+  EXPECT_NE(text.find("\"event\":\"session_ended\",\"user_id\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"detail\":\"delete\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"detail\":\"scope=others\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"event\":\"password_changed\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"event\":\"logged_out\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"detail\":\"scope=all\""), std::string::npos) << text;
+  EXPECT_NE(text.find(who), std::string::npos) << text;
+  EXPECT_NE(text.find("\"request_id\":\"req-audit\""), std::string::npos) << text;
+  EXPECT_EQ(text.find("analytical"), std::string::npos) << "never a password";
+  EXPECT_EQ(text.find("difference"), std::string::npos) << "never a password";
+  EXPECT_EQ(text.find("$argon2id$"), std::string::npos) << "never a hash";
+  EXPECT_EQ(text.find(ada.token), std::string::npos) << "never a token";
 }
 
 }  // namespace
