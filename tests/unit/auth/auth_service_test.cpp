@@ -2,8 +2,6 @@
 #include "auth/auth_service.hpp"
 
 #include <gtest/gtest.h>
-#include <spdlog/sinks/ringbuffer_sink.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
@@ -14,6 +12,7 @@
 #include <mutex>
 
 #include "auth/email_policy.hpp"
+#include "unit/log_capture.hpp"
 
 namespace authd::auth {
 namespace {
@@ -388,33 +387,12 @@ TEST_F(auth_service_test, change_password_checks_the_current_one_and_restarts_th
   EXPECT_TRUE(run(service.login(email("ada@example.com"), "difference engine", {})).has_value());
 }
 
-// The audit lines of the sessions feature, captured from the default logger.
-class audit_capture {
- public:
-  audit_capture() : previous_(spdlog::default_logger()) {
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink_));
-  }
-  audit_capture(const audit_capture&) = delete;
-  audit_capture& operator=(const audit_capture&) = delete;
-  ~audit_capture() { spdlog::set_default_logger(previous_); }
-  std::string text() const {
-    std::string out;
-    for (const auto& line : sink_->last_formatted()) out += line + "\n";
-    return out;
-  }
-
- private:
-  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_ =
-      std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64);
-  std::shared_ptr<spdlog::logger> previous_;
-};
-
 TEST_F(auth_service_test, ending_sessions_and_changing_the_password_are_audited_without_secrets) {
   auto ada = registered();
   auto other = run(service.login(email("ada@example.com"), "analytical engine", {}));
   auto caller = *run(service.authenticate_session(ada.token));
   const client_info client{"ua-audit", "192.0.2.7", "req-audit"};
-  audit_capture logs;
+  test_support::log_capture logs;
 
   ASSERT_TRUE(
       *run(service.end_session(caller, tokens.verify(other->token, now / second)->session_id, client)));
