@@ -28,6 +28,7 @@ TEST_F(password_change_endpoint, ends_the_other_sessions_and_answers_with_a_work
   ASSERT_EQ(login(laptop, alice()).status, 200u);
   ASSERT_EQ(login(phone, alice()).status, 200u);
   const std::string old_laptop_token = *laptop.cookies().token();
+  ASSERT_EQ(phone.get("/auth/me").status, 200u);  // on SQLite, now in the session cache
 
   const auto response = laptop.post_json("/auth/password", change_body(alice().password, new_password));
   ASSERT_EQ(response.status, 204u) << ::testing::PrintToString(response);

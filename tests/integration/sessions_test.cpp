@@ -153,6 +153,7 @@ TEST_F(sessions_endpoint, logout_scope_others_ends_the_other_sessions_and_keeps_
   auto laptop = signed_in(alice(), "laptop");
   auto phone = signed_in(alice(), "phone");
   auto other = signed_in(bob(), "bob");
+  ASSERT_EQ(phone.get("/auth/me").status, 200u);  // on SQLite, now in the session cache
 
   const auto response = laptop.request("POST", "/auth/logout?scope=others");
   EXPECT_EQ(response.status, 204u) << ::testing::PrintToString(response);
@@ -169,6 +170,7 @@ TEST_F(sessions_endpoint, logout_scope_all_ends_every_session_and_clears_the_coo
   auto laptop = signed_in(alice(), "laptop");
   auto phone = signed_in(alice(), "phone");
   const std::string kept = *laptop.cookies().token();
+  ASSERT_EQ(phone.get("/auth/me").status, 200u);  // on SQLite, now in the session cache
 
   const auto response = laptop.request("POST", "/auth/logout?scope=all");
   EXPECT_EQ(response.status, 204u) << ::testing::PrintToString(response);
