@@ -1,4 +1,4 @@
-// The /auth/* routes: register, login, me, logout.
+// The /auth/* routes: register, login, me, logout, sessions, password change.
 #pragma once
 
 #include "api/cookies.hpp"
@@ -17,7 +17,8 @@ class auth_routes {
  public:
   auth_routes(auth::auth_service& service, auth_routes_options options);
 
-  // Registers POST /auth/register, POST /auth/login, GET /auth/me, GET and POST /auth/logout.
+  // Registers POST /auth/register, POST /auth/login, GET /auth/me, GET and POST /auth/logout,
+  // GET /auth/sessions, DELETE /auth/sessions/{id}, POST /auth/password.
   void install(http::router& router);
 
  private:
@@ -25,6 +26,10 @@ class auth_routes {
   boost::asio::awaitable<http::response> login(http::request_context& ctx);
   boost::asio::awaitable<http::response> me(http::request_context& ctx);
   boost::asio::awaitable<http::response> logout(http::request_context& ctx);
+  boost::asio::awaitable<http::response> logout_with_scope(http::request_context& ctx);
+  boost::asio::awaitable<http::response> list_sessions(http::request_context& ctx);
+  boost::asio::awaitable<http::response> end_session(http::request_context& ctx);
+  boost::asio::awaitable<http::response> change_password(http::request_context& ctx);
 
   auth::auth_service& service_;
   auth_routes_options options_;

@@ -1,5 +1,8 @@
 #include "api/schemas.hpp"
 
+#include <unistr.h>
+
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
@@ -16,6 +19,8 @@ namespace {
 constexpr std::string_view name_field = "name";
 constexpr std::string_view email_field = "email";
 constexpr std::string_view password_field = "password";
+constexpr std::string_view current_password_field = "current_password";
+constexpr std::string_view new_password_field = "new_password";
 
 // The body as a JSON object, or the errors that say why it is not one.
 parsed<boost::json::object> parse_object(std::string_view body) {
@@ -90,22 +95,44 @@ void check_name(const boost::json::object& body, const std::string& name, valida
   }
 }
 
-void check_password(const boost::json::object& body, const std::string& password,
+void check_password(const boost::json::object& body, std::string_view field, const std::string& password,
                     const auth::password_limits& limits, validation_errors& errors) {
-  const auto& input = body.at(password_field);
+  const auto& input = body.at(field);
   auto problem = auth::check_new_password(password, limits);
   if (!problem) return;
   switch (*problem) {
     case auth::password_problem::too_short:
-      errors.too_short(password_field, input, limits.min_length);
+      errors.too_short(field, input, limits.min_length);
       break;
     case auth::password_problem::too_long:
-      errors.too_long(password_field, input, limits.max_length);
+      errors.too_long(field, input, limits.max_length);
       break;
     case auth::password_problem::too_common:
-      errors.value_error(password_field, input, "password is too common");
+      errors.value_error(field, input, "password is too common");
       break;
   }
+}
+
+// The text with every byte that is not part of valid UTF-8 replaced by U+FFFD: a User-Agent may hold
+// any bytes (and was cut at 512), and a JSON body must be UTF-8.
+std::string valid_utf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const std::uint8_t*>(text.data());
+  const auto* end = p + text.size();
+  if (u8_check(p, text.size()) == nullptr) return std::string(text);
+  std::string out;
+  out.reserve(text.size() + 8);
+  while (p < end) {
+    ucs4_t c = 0;
+    const int n = u8_mbtoucr(&c, p, static_cast<std::size_t>(end - p));
+    if (n < 0) {
+      out += "\xEF\xBF\xBD";
+      ++p;
+    } else {
+      out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
+      p += n;
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -118,7 +145,7 @@ parsed<register_request> parse_register(std::string_view body, const auth::passw
   if (name) check_name(*object, *name, errors);
   auto email = email_field_value(*object, errors);
   auto password = string_field(*object, password_field, errors);
-  if (password) check_password(*object, *password, limits, errors);
+  if (password) check_password(*object, password_field, *password, limits, errors);
   if (!errors.empty()) return errors;
   return register_request{std::move(*name), std::move(*email), std::move(*password)};
 }
@@ -133,6 +160,34 @@ parsed<login_request> parse_login(std::string_view body, const auth::password_li
     errors.too_long(password_field, object->at(password_field), limits.max_length);
   if (!errors.empty()) return errors;
   return login_request{std::move(*email), std::move(*password)};
+}
+
+parsed<password_change_request> parse_password_change(std::string_view body,
+                                                      const auth::password_limits& limits) {
+  auto object = parse_object(body);
+  if (!object) return object.error();
+  validation_errors errors;
+  auto current = string_field(*object, current_password_field, errors);
+  if (current && auth::code_point_count(*current) > limits.max_length)
+    errors.too_long(current_password_field, object->at(current_password_field), limits.max_length);
+  auto next = string_field(*object, new_password_field, errors);
+  if (next) check_password(*object, new_password_field, *next, limits, errors);
+  if (!errors.empty()) return errors;
+  return password_change_request{std::move(*current), std::move(*next)};
+}
+
+std::string render_sessions(const std::vector<store::session_record>& sessions, std::string_view current_id) {
+  boost::json::array out;
+  out.reserve(sessions.size());
+  for (const auto& s : sessions) {
+    out.emplace_back(boost::json::object{{"id", s.id},
+                                         {"created", format_timestamp(s.created)},
+                                         {"last_used", format_timestamp(s.last_used)},
+                                         {"user_agent", valid_utf8(s.user_agent)},
+                                         {"address", valid_utf8(s.client_address)},
+                                         {"current", s.id == current_id}});
+  }
+  return boost::json::serialize(out);
 }
 
 std::string format_timestamp(store::micros t) {

@@ -4,6 +4,7 @@
 #include <boost/system/result.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/validation_errors.hpp"
 #include "auth/email_policy.hpp"
@@ -23,6 +24,11 @@ struct login_request {
   std::string password;
 };
 
+struct password_change_request {
+  std::string current_password;
+  std::string new_password;
+};
+
 template <class T>
 using parsed = boost::system::result<T, validation_errors>;
 
@@ -32,6 +38,14 @@ parsed<register_request> parse_register(std::string_view body, const auth::passw
 // Login checks only what it must: an email and a password no longer than the maximum (accounts
 // from the original service may have passwords shorter than today's minimum).
 parsed<login_request> parse_login(std::string_view body, const auth::password_limits& limits);
+
+// {"current_password", "new_password"}: the new one by the rules of registration; the current one
+// only as long as login allows.
+parsed<password_change_request> parse_password_change(std::string_view body,
+                                                      const auth::password_limits& limits);
+
+// [{"id", "created", "last_used", "user_agent", "address", "current"}, ...] in the given order.
+std::string render_sessions(const std::vector<store::session_record>& sessions, std::string_view current_id);
 
 // {"id": "..."}
 std::string render_registered(const store::user_record& user);

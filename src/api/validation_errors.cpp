@@ -74,6 +74,20 @@ void validation_errors::value_error(std::string_view field, const boost::json::v
       boost::json::object{{"error", message}});
 }
 
+void validation_errors::not_in_enum(std::string_view parameter, std::string_view input,
+                                    std::initializer_list<std::string_view> allowed) {
+  // pydantic: "'a', 'b' or 'c'".
+  std::string expected;
+  std::size_t i = 0;
+  for (std::string_view value : allowed) {
+    if (i > 0) expected += i + 1 == allowed.size() ? " or " : ", ";
+    expected += "'" + std::string(value) + "'";
+    ++i;
+  }
+  add("enum", boost::json::array{"query", parameter}, "Input should be " + expected,
+      boost::json::string(input), boost::json::object{{"expected", expected}});
+}
+
 std::string validation_errors::to_json() const {
   boost::json::object body;
   body["detail"] = items_;

@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstddef>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,9 @@ class validation_errors {
   void too_short(std::string_view field, const boost::json::value& input, std::size_t min_length);
   void too_long(std::string_view field, const boost::json::value& input, std::size_t max_length);
   void invalid_email(std::string_view field, const boost::json::value& input, std::string_view reason);
+  // A query parameter that is not one of `allowed` (pydantic's Enum / Literal error).
+  void not_in_enum(std::string_view parameter, std::string_view input,
+                   std::initializer_list<std::string_view> allowed);
   // A custom rule, worded like a pydantic field_validator's ValueError: "Value error, <message>".
   void value_error(std::string_view field, const boost::json::value& input, std::string_view message);
 

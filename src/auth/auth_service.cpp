@@ -26,6 +26,10 @@ auth_error to_auth_error(store_error e) {
   return auth_error::internal;
 }
 
+std::string_view scope_detail(logout_scope scope) {
+  return scope == logout_scope::all ? "scope=all" : "scope=others";
+}
+
 token_failure to_token_failure(store_error e) {
   return e == store_error::unavailable ? token_failure::unavailable : token_failure::internal;
 }
@@ -48,6 +52,7 @@ store::session_record auth_service::new_session(const std::string& user_id, cons
   s.user_id = user_id;
   s.created = now_();
   s.expires = s.created + options_.token_lifetime.count() * micros_per_second;
+  s.last_used = s.created;
   s.user_agent = client.user_agent;
   s.client_address = client.address;
   return s;
@@ -210,6 +215,13 @@ boost::asio::awaitable<result<signed_in, auth_failure>> auth_service::start_sess
 
 boost::asio::awaitable<result<store::user_record, token_failure>> auth_service::authenticate(
     std::string_view token) {
+  auto found = co_await authenticate_session(token);
+  if (!found) co_return found.error();
+  co_return std::move(found->user);
+}
+
+boost::asio::awaitable<result<authenticated, token_failure>> auth_service::authenticate_session(
+    std::string_view token) {
   const store::micros now = now_();
   auto claims = tokens_.verify(token, now / micros_per_second);
   if (!claims)
@@ -222,7 +234,70 @@ boost::asio::awaitable<result<store::user_record, token_failure>> auth_service::
   const auto& session = found->session;
   if (!session || session->revoked) co_return token_failure::invalid;
   if (session->expires <= now) co_return token_failure::expired;
-  co_return std::move(*found->user);
+
+  // Coarse on purpose: one write per session per resolution at most, so the hot path stays a read.
+  const store::micros resolution = options_.last_used_resolution.count() * micros_per_second;
+  if (now - session->last_used >= resolution) {
+    auto touched = co_await store_.touch_session(session->id, now);
+    if (touched) {
+      found->session->last_used = now;
+    } else {
+      spdlog::warn("could not record the use of session {}", session->id);
+    }
+  }
+  co_return authenticated{std::move(*found->user), std::move(*found->session)};
+}
+
+boost::asio::awaitable<result<std::vector<store::session_record>, auth_error>> auth_service::list_sessions(
+    const authenticated& caller) {
+  auto listed = co_await store_.list_live_sessions(caller.user.id, now_());
+  if (!listed) co_return to_auth_error(listed.error());
+  co_return std::move(*listed);
+}
+
+boost::asio::awaitable<result<bool, auth_error>> auth_service::end_session(const authenticated& caller,
+                                                                           std::string_view session_id,
+                                                                           const client_info& client) {
+  // Not an id: not one of the caller's sessions either (and never sent to the store).
+  if (!is_uuid(session_id)) co_return false;
+  auto ended = co_await store_.end_session(caller.user.id, session_id, now_());
+  if (!ended) co_return to_auth_error(ended.error());
+  if (*ended) audit(audit_event::session_ended, caller.user.id, client, "delete");
+  co_return *ended;
+}
+
+boost::asio::awaitable<result<std::uint64_t, auth_error>> auth_service::end_sessions(
+    const authenticated& caller, logout_scope scope, const client_info& client) {
+  const std::string_view keep = scope == logout_scope::others ? std::string_view(caller.session.id) : "";
+  auto ended = co_await store_.end_sessions_except(caller.user.id, keep, now_());
+  if (!ended) co_return to_auth_error(ended.error());
+  audit(scope == logout_scope::all ? audit_event::logged_out : audit_event::session_ended, caller.user.id,
+        client, scope_detail(scope));
+  co_return *ended;
+}
+
+boost::asio::awaitable<result<signed_in, auth_error>> auth_service::change_password(
+    const authenticated& caller, std::string current_password, std::string new_password, client_info client) {
+  const std::string& stored_hash = caller.user.password_hash;
+  auto outcome = co_await run_on_pool(pool_, [this, &current_password, &stored_hash] {
+    return hasher_.verify(current_password, stored_hash);
+  });
+  if (!outcome) co_return auth_error::busy;
+  if (*outcome == verify_outcome::mismatch) co_return auth_error::wrong_password;
+
+  auto hashed = co_await run_on_pool(pool_, [this, &new_password] { return hasher_.hash(new_password); });
+  if (!hashed) co_return auth_error::busy;
+
+  auto session = new_session(caller.user.id, client);
+  const store::micros now = session.created;
+  auto changed = co_await store_.change_password(caller.user.id, *hashed, session, now);
+  if (!changed) co_return to_auth_error(changed.error());
+  audit(audit_event::password_changed, caller.user.id, client);
+
+  store::user_record user = caller.user;
+  user.password_hash = std::move(*hashed);
+  auto token = issue_token(session);
+  co_return signed_in{std::move(user), std::move(token)};
 }
 
 boost::asio::awaitable<void> auth_service::logout(std::string_view token, const client_info& client) {

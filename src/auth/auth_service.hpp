@@ -1,4 +1,5 @@
-// The authentication use cases: register, log in, authenticate a token, log out. Orchestrates the
+// The authentication use cases: register, log in, authenticate a token, log out, list and end
+// sessions, change the password. Orchestrates the
 // store, the hasher (on its pool) and the token codec; knows nothing of HTTP or SQL.
 #pragma once
 
@@ -36,6 +37,9 @@ struct throttle_options {
 struct auth_options {
   std::chrono::seconds token_lifetime{1800};
   throttle_options throttle{};
+  // A session's last_used is written only when the stored value is older than this, so that
+  // authenticating (GET /auth/me, the hot path) is a read almost every time.
+  std::chrono::seconds last_used_resolution{60};
 };
 
 // Input that already passed the API's validation.
@@ -50,10 +54,23 @@ struct signed_in {
   std::string token;
 };
 
+// A token that names a live session of an existing user.
+struct authenticated {
+  store::user_record user;
+  store::session_record session;
+};
+
+// What ending sessions by logout scope does.
+enum class logout_scope {
+  others,  // every session of the caller but the current one
+  all,     // every session of the caller, the current one too
+};
+
 enum class auth_error {
   user_exists,          // registration: the email is taken
   invalid_credentials,  // login: unknown email or wrong password, indistinguishable
   throttled,            // too many attempts: refused before any password was checked
+  wrong_password,       // password change: the current password does not match
   busy,                 // the hashing queue is full: try again shortly
   unavailable,          // the store cannot be reached
   internal,
@@ -91,6 +108,27 @@ class auth_service {
   boost::asio::awaitable<result<signed_in, auth_failure>> login(normalized_email email, std::string password,
                                                                 client_info client);
   boost::asio::awaitable<result<store::user_record, token_failure>> authenticate(std::string_view token);
+  // The user and the live session the token names. Records the session's use when the stored
+  // last_used is older than last_used_resolution (a failure to record it is logged, not returned).
+  boost::asio::awaitable<result<authenticated, token_failure>> authenticate_session(std::string_view token);
+
+  // The caller's live sessions, newest first.
+  boost::asio::awaitable<result<std::vector<store::session_record>, auth_error>> list_sessions(
+      const authenticated& caller);
+  // Ends one of the caller's live sessions; false when `session_id` is not one.
+  boost::asio::awaitable<result<bool, auth_error>> end_session(const authenticated& caller,
+                                                               std::string_view session_id,
+                                                               const client_info& client);
+  // Ends the caller's other sessions, or all of them; returns how many ended.
+  boost::asio::awaitable<result<std::uint64_t, auth_error>> end_sessions(const authenticated& caller,
+                                                                         logout_scope scope,
+                                                                         const client_info& client);
+  // Checks the current password, then in one store transaction: the new hash, every session of
+  // the user ended, a new session (whose token is returned). wrong_password when it does not match.
+  boost::asio::awaitable<result<signed_in, auth_error>> change_password(const authenticated& caller,
+                                                                        std::string current_password,
+                                                                        std::string new_password,
+                                                                        client_info client);
   // Revokes the token's session when the token is genuine; anything else is a no-op. Never fails
   // from the caller's point of view (store errors are logged).
   boost::asio::awaitable<void> logout(std::string_view token, const client_info& client);

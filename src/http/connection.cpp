@@ -330,6 +330,7 @@ asio::awaitable<response> connection::dispatch(const request& req, std::string_v
                           policy.proxies.empty()
                               ? client_address_
                               : policy.proxies.client_address(client_address_, forwarded_for(req))};
+  context.path_parameter = found.parameter;
   try {
     co_return co_await (*found.found)(context);
   } catch (const std::exception& e) {

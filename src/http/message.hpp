@@ -21,6 +21,8 @@ struct request_context {
   std::string_view query;  // after '?', without it; empty when none
   std::string_view request_id;
   std::string client_address;  // the peer's IP address
+  // The value of the route's parameter segment ("/auth/sessions/{id}"); empty for exact routes.
+  std::string_view path_parameter = {};
 };
 
 using handler = std::function<boost::asio::awaitable<response>(request_context&)>;

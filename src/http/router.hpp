@@ -1,6 +1,8 @@
-// Routes by exact method and path; answers the contract's 404 and 405 (with Allow).
+// Routes by method and path (exact, or with a last segment that is a parameter); answers the
+// contract's 404 and 405 (with Allow).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,14 +20,16 @@ struct route_doc {
 
 class router {
  public:
-  // Registers `h` for `method` on the exact `path` (e.g. "/auth/login"). A HEAD request is served
-  // by the GET handler.
+  // Registers `h` for `method` on `path`: exact (e.g. "/auth/login"), or ending in a parameter
+  // segment (e.g. "/auth/sessions/{id}"), which matches one non-empty segment without '/'. An exact
+  // path wins over a parameter one. A HEAD request is served by the GET handler.
   void add(bhttp::verb method, std::string path, handler h, route_doc doc = {});
 
   struct match {
     const handler* found = nullptr;  // null: see `path_known`
     bool path_known = false;         // true with found == null means 405
     std::string allow;               // "GET, POST" for the 405's Allow header
+    std::string_view parameter;      // the parameter segment's value (a view into the path), if any
   };
   match find(bhttp::verb method, std::string_view path) const;
 
@@ -48,7 +52,10 @@ class router {
     std::string path;
     handler h;
     route_doc doc;
+    std::size_t prefix = 0;  // parameter routes: the length before the parameter; 0: exact
   };
+  // The parameter's value when `e` matches `path` (empty for an exact route); nullopt otherwise.
+  static std::optional<std::string_view> matches(const entry& e, std::string_view path, bool exact_only);
   std::vector<entry> entries_;
   struct prefix_header {
     std::string prefix, name, value;

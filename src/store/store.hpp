@@ -3,6 +3,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/result.hpp>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +32,8 @@ struct session_record {
   std::optional<micros> revoked;
   std::string user_agent;
   std::string client_address;
+  // Written at most once a minute (see auth_service::authenticate); `created` until first written.
+  micros last_used = 0;
 };
 
 // What a token names: the user and the session, each absent when not stored.
@@ -94,6 +97,25 @@ class store {
       std::string_view user_id, std::string_view session_id) = 0;
   // Marks the session revoked at `now`; revoking an unknown or revoked session is not an error.
   virtual boost::asio::awaitable<result<void>> revoke_session(std::string_view session_id, micros now) = 0;
+  // Records that the session was used at `now` (never moves it back in time).
+  virtual boost::asio::awaitable<result<void>> touch_session(std::string_view session_id, micros now) = 0;
+  // The user's live sessions at `now` (not revoked, not expired), newest first; at most
+  // max_listed_sessions of them.
+  static constexpr std::size_t max_listed_sessions = 1000;
+  virtual boost::asio::awaitable<result<std::vector<session_record>>> list_live_sessions(
+      std::string_view user_id, micros now) = 0;
+  // Revokes the session only if it is a live session of that user; true when it ended one.
+  virtual boost::asio::awaitable<result<bool>> end_session(std::string_view user_id,
+                                                           std::string_view session_id, micros now) = 0;
+  // Revokes every live session of the user but `keep` (empty: keeps none); returns how many ended.
+  virtual boost::asio::awaitable<result<std::uint64_t>> end_sessions_except(std::string_view user_id,
+                                                                            std::string_view keep,
+                                                                            micros now) = 0;
+  // In one transaction: stores the new hash, revokes every live session of the user at `now` and
+  // inserts `session` (the one the password change continues with).
+  virtual boost::asio::awaitable<result<void>> change_password(std::string_view user_id,
+                                                               std::string_view password_hash,
+                                                               const session_record& session, micros now) = 0;
   // Deletes sessions that expired or were revoked before `before`; returns how many.
   virtual boost::asio::awaitable<result<std::uint64_t>> delete_sessions_ended_before(micros before) = 0;
 

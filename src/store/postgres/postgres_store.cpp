@@ -32,6 +32,7 @@ constexpr std::array<Oid, 1> time_type{oid::timestamptz};
 constexpr std::array<Oid, 2> uuid_text_types{oid::uuid, oid::text};
 constexpr std::array<Oid, 2> uuid_uuid_types{oid::uuid, oid::uuid};
 constexpr std::array<Oid, 2> uuid_time_types{oid::uuid, oid::timestamptz};
+constexpr std::array<Oid, 3> uuid_uuid_time_types{oid::uuid, oid::uuid, oid::timestamptz};
 
 const pg_statement begin_statement{"authd_begin", "BEGIN", {}};
 const pg_statement commit_statement{"authd_commit", "COMMIT", {}};
@@ -54,7 +55,8 @@ const pg_statement update_password_hash_statement{
 const pg_statement select_user_and_session_statement{
     "authd_select_user_and_session",
     "SELECT u.id, u.name, u.email, u.email_key, u.hashed_password, u.created, "
-    "s.id, s.user_id, s.created, s.expires, s.revoked, s.user_agent, s.client_address "
+    "s.id, s.user_id, s.created, s.expires, s.revoked, s.user_agent, s.client_address, "
+    "COALESCE(s.last_used, s.created) "
     "FROM (SELECT $1::uuid AS user_id, $2::uuid AS session_id) AS wanted "
     "LEFT JOIN users AS u ON u.id = wanted.user_id "
     "LEFT JOIN sessions AS s ON s.id = wanted.session_id AND s.user_id = wanted.user_id",
@@ -63,6 +65,29 @@ const pg_statement select_user_and_session_statement{
 const pg_statement revoke_session_statement{
     "authd_revoke_session", "UPDATE sessions SET revoked = $2 WHERE id = $1 AND revoked IS NULL",
     uuid_time_types};
+// Never moves last_used back: two requests may touch the same session out of order.
+const pg_statement touch_session_statement{
+    "authd_touch_session",
+    "UPDATE sessions SET last_used = $2 WHERE id = $1 AND (last_used IS NULL OR last_used < $2)",
+    uuid_time_types};
+// The limit is store::max_listed_sessions.
+const pg_statement select_live_sessions_statement{
+    "authd_select_live_sessions",
+    "SELECT id, user_id, created, expires, revoked, user_agent, client_address, "
+    "COALESCE(last_used, created) FROM sessions "
+    "WHERE user_id = $1 AND revoked IS NULL AND expires > $2 ORDER BY created DESC, id DESC LIMIT 1000",
+    uuid_time_types};
+// Only a live session of that user: another user's id, or an ended session, ends nothing.
+const pg_statement end_session_statement{
+    "authd_end_session",
+    "UPDATE sessions SET revoked = $3 WHERE id = $2 AND user_id = $1 AND revoked IS NULL AND expires > $3",
+    uuid_uuid_time_types};
+// $2 NULL keeps none.
+const pg_statement end_sessions_except_statement{
+    "authd_end_sessions_except",
+    "UPDATE sessions SET revoked = $3 WHERE user_id = $1 AND id IS DISTINCT FROM $2 AND revoked IS NULL "
+    "AND expires > $3",
+    uuid_uuid_time_types};
 const pg_statement delete_ended_sessions_statement{
     "authd_delete_ended_sessions", "DELETE FROM sessions WHERE expires < $1 OR revoked < $1", time_type};
 const pg_statement ping_statement{"authd_ping", "SELECT 1 FROM users LIMIT 1", {}};
@@ -104,6 +129,10 @@ const std::array all_statements{begin_statement,
                                 update_password_hash_statement,
                                 select_user_and_session_statement,
                                 revoke_session_statement,
+                                touch_session_statement,
+                                select_live_sessions_statement,
+                                end_session_statement,
+                                end_sessions_except_statement,
                                 delete_ended_sessions_statement,
                                 ping_statement,
                                 select_throttle_block_statement,
@@ -170,7 +199,7 @@ user_record read_user(row_reader& row, int first) {
   return user;
 }
 
-// Reads the seven session columns starting at `first`.
+// Reads the eight session columns starting at `first` (the last: last_used, or created).
 session_record read_session(row_reader& row, int first) {
   session_record session;
   session.id = row.uuid(first);
@@ -180,6 +209,7 @@ session_record read_session(row_reader& row, int first) {
   session.revoked = row.optional_timestamp(first + 4);
   session.user_agent = row.text(first + 5);
   session.client_address = row.text(first + 6);
+  session.last_used = row.timestamp(first + 7);
   return session;
 }
 
@@ -292,7 +322,7 @@ pg_result<void> no_rows_expected(const std::vector<pg_result_ptr>&) {
   return {};
 }
 
-// The row count of a DELETE or UPDATE.
+// The row count of an UPDATE or DELETE, from its command tag.
 pg_result<std::uint64_t> affected_rows(const pg_result_ptr& r) {
   const std::string_view count = PQcmdTuples(r.get());
   std::uint64_t n = 0;
@@ -366,7 +396,7 @@ asio::awaitable<result<user_and_session>> postgres_store::find_user_and_session(
   co_return co_await self->run<user_and_session>(
       "find_user_and_session", queries,
       [](const std::vector<pg_result_ptr>& results) -> pg_result<user_and_session> {
-        auto row = single_row(results[0], 13);
+        auto row = single_row(results[0], 14);
         if (!row) return row.error();
         user_and_session found;
         if (!*row) return found;
@@ -384,6 +414,81 @@ asio::awaitable<result<void>> postgres_store::revoke_session(std::string_view se
   params.uuid_or_null(session_id).timestamp(now);
   const std::array queries{pg_query{&revoke_session_statement, &params}};
   co_return co_await self->run<void>("revoke_session", queries, no_rows_expected);
+}
+
+asio::awaitable<result<void>> postgres_store::touch_session(std::string_view session_id, micros now) {
+  auto self = impl_;
+  pg_params params;
+  params.uuid_or_null(session_id).timestamp(now);
+  const std::array queries{pg_query{&touch_session_statement, &params}};
+  co_return co_await self->run<void>("touch_session", queries, no_rows_expected);
+}
+
+asio::awaitable<result<std::vector<session_record>>> postgres_store::list_live_sessions(
+    std::string_view user_id, micros now) {
+  auto self = impl_;
+  pg_params params;
+  params.uuid_or_null(user_id).timestamp(now);
+  const std::array queries{pg_query{&select_live_sessions_statement, &params}};
+  co_return co_await self->run<std::vector<session_record>>(
+      "list_live_sessions", queries,
+      [](const std::vector<pg_result_ptr>& results) -> pg_result<std::vector<session_record>> {
+        const PGresult* r = results[0].get();
+        if (PQnfields(r) != 8) return protocol_error("unexpected result shape");
+        std::vector<session_record> out;
+        const int rows = PQntuples(r);
+        out.reserve(static_cast<std::size_t>(rows));
+        for (int i = 0; i < rows; ++i) {
+          row_reader reader(r, i);
+          out.push_back(read_session(reader, 0));
+          if (!reader.ok()) return protocol_error("unexpected column format");
+        }
+        return out;
+      });
+}
+
+asio::awaitable<result<bool>> postgres_store::end_session(std::string_view user_id,
+                                                          std::string_view session_id, micros now) {
+  auto self = impl_;
+  pg_params params;
+  params.uuid_or_null(user_id).uuid_or_null(session_id).timestamp(now);
+  const std::array queries{pg_query{&end_session_statement, &params}};
+  co_return co_await self->run<bool>("end_session", queries,
+                                     [](const std::vector<pg_result_ptr>& results) -> pg_result<bool> {
+                                       auto n = affected_rows(results[0]);
+                                       if (!n) return n.error();
+                                       return *n > 0;
+                                     });
+}
+
+asio::awaitable<result<std::uint64_t>> postgres_store::end_sessions_except(std::string_view user_id,
+                                                                           std::string_view keep,
+                                                                           micros now) {
+  auto self = impl_;
+  pg_params params;
+  params.uuid_or_null(user_id).uuid_or_null(keep).timestamp(now);
+  const std::array queries{pg_query{&end_sessions_except_statement, &params}};
+  co_return co_await self->run<std::uint64_t>(
+      "end_sessions_except", queries,
+      [](const std::vector<pg_result_ptr>& results) { return affected_rows(results[0]); });
+}
+
+asio::awaitable<result<void>> postgres_store::change_password(std::string_view user_id,
+                                                              std::string_view password_hash,
+                                                              const session_record& session, micros now) {
+  auto self = impl_;
+  pg_params hash_params;
+  hash_params.uuid_or_null(user_id).text(password_hash);
+  pg_params end_params;
+  end_params.uuid_or_null(user_id).uuid_or_null({}).timestamp(now);
+  pg_params session_params;
+  add_session(session_params, session);
+  // One round trip, one transaction: the new hash, every old session ended, the new session.
+  const std::array queries{pg_query{&begin_statement},
+                           pg_query{&update_password_hash_statement, &hash_params},
+                           pg_query{&end_sessions_except_statement, &end_params},
+                           pg_query{&insert_session_statement, &session_params}, pg_query{&commit_statement}};
+  co_return co_await self->run<void>("change_password", queries, no_rows_expected);
 }
 
 asio::awaitable<result<std::uint64_t>> postgres_store::delete_sessions_ended_before(micros before) {

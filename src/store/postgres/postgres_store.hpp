@@ -38,6 +38,17 @@ class postgres_store final : public store {
   boost::asio::awaitable<result<user_and_session>> find_user_and_session(
       std::string_view user_id, std::string_view session_id) override;
   boost::asio::awaitable<result<void>> revoke_session(std::string_view session_id, micros now) override;
+  boost::asio::awaitable<result<void>> touch_session(std::string_view session_id, micros now) override;
+  boost::asio::awaitable<result<std::vector<session_record>>> list_live_sessions(std::string_view user_id,
+                                                                                 micros now) override;
+  boost::asio::awaitable<result<bool>> end_session(std::string_view user_id, std::string_view session_id,
+                                                   micros now) override;
+  boost::asio::awaitable<result<std::uint64_t>> end_sessions_except(std::string_view user_id,
+                                                                    std::string_view keep,
+                                                                    micros now) override;
+  boost::asio::awaitable<result<void>> change_password(std::string_view user_id,
+                                                       std::string_view password_hash,
+                                                       const session_record& session, micros now) override;
   boost::asio::awaitable<result<std::uint64_t>> delete_sessions_ended_before(micros before) override;
   boost::asio::awaitable<result<std::vector<micros>>> find_throttle_blocks(
       const std::vector<std::string>& keys) override;

@@ -34,13 +34,26 @@ constexpr std::string_view update_password_hash_sql = "UPDATE users SET hashed_p
 // session joins on both its id and the user id, so another user's session never matches.
 constexpr std::string_view select_user_and_session_sql =
     "SELECT u.id, u.name, u.email, u.email_key, u.hashed_password, u.created, "
-    "s.id, s.user_id, s.created, s.expires, s.revoked, s.user_agent, s.client_address "
+    "s.id, s.user_id, s.created, s.expires, s.revoked, s.user_agent, s.client_address, "
+    "COALESCE(s.last_used, s.created) "
     "FROM (SELECT ?1 AS user_id, ?2 AS session_id) AS wanted "
     "LEFT JOIN users AS u ON u.id = wanted.user_id "
     "LEFT JOIN sessions AS s ON s.id = wanted.session_id AND s.user_id = wanted.user_id";
 // Keeps the first revocation time: revoking twice changes nothing.
 constexpr std::string_view revoke_session_sql =
     "UPDATE sessions SET revoked = ?2 WHERE id = ?1 AND revoked IS NULL";
+// Never moves last_used back: two requests may touch the same session out of order.
+constexpr std::string_view touch_session_sql =
+    "UPDATE sessions SET last_used = ?2 WHERE id = ?1 AND (last_used IS NULL OR last_used < ?2)";
+constexpr std::string_view select_live_sessions_sql =
+    "SELECT id, user_id, created, expires, revoked, user_agent, client_address, "
+    "COALESCE(last_used, created) FROM sessions "
+    "WHERE user_id = ?1 AND revoked IS NULL AND expires > ?2 ORDER BY created DESC, id DESC LIMIT ?3";
+// Only a live session of that user: another user's id, or an ended session, ends nothing.
+constexpr std::string_view end_session_sql =
+    "UPDATE sessions SET revoked = ?3 WHERE id = ?2 AND user_id = ?1 AND revoked IS NULL AND expires > ?3";
+constexpr std::string_view end_sessions_except_sql =
+    "UPDATE sessions SET revoked = ?3 WHERE user_id = ?1 AND id <> ?2 AND revoked IS NULL AND expires > ?3";
 constexpr std::string_view delete_ended_sessions_sql =
     "DELETE FROM sessions WHERE expires < ?1 OR revoked < ?1";
 constexpr std::string_view ping_sql = "SELECT 1 FROM users LIMIT 1";
@@ -66,6 +79,10 @@ constexpr std::array all_statements = {insert_user_sql,
                                        update_password_hash_sql,
                                        select_user_and_session_sql,
                                        revoke_session_sql,
+                                       touch_session_sql,
+                                       select_live_sessions_sql,
+                                       end_session_sql,
+                                       end_sessions_except_sql,
                                        delete_ended_sessions_sql,
                                        ping_sql,
                                        select_throttle_block_sql,
@@ -126,7 +143,7 @@ user_record read_user(const statement& stmt, int first) {
   return user;
 }
 
-// Reads the seven session columns starting at `first`.
+// Reads the eight session columns starting at `first` (the last: last_used, or created).
 session_record read_session(const statement& stmt, int first) {
   session_record session;
   session.id = stmt.column_text(first);
@@ -136,6 +153,7 @@ session_record read_session(const statement& stmt, int first) {
   session.revoked = stmt.column_optional_int64(first + 4);
   session.user_agent = stmt.column_text(first + 5);
   session.client_address = stmt.column_text(first + 6);
+  session.last_used = stmt.column_int64(first + 7);
   return session;
 }
 
@@ -288,6 +306,79 @@ struct sqlite_store::impl {
       return stmt->run();
     });
     sessions.forget_session(session_id);
+    return done;
+  }
+
+  result<void> touch_session(std::string_view session_id, micros now) {
+    auto done = with_connection<void>("touch_session", [&](connection& conn) -> sqlite_result<void> {
+      auto stmt = conn.prepare(touch_session_sql);
+      if (!stmt) return stmt.error();
+      stmt->bind(1, session_id).bind(2, now);
+      return stmt->run();
+    });
+    sessions.forget_session(session_id);  // the cached record carries last_used
+    return done;
+  }
+
+  result<std::vector<session_record>> list_live_sessions(std::string_view user_id, micros now) {
+    return with_connection<std::vector<session_record>>(
+        "list_live_sessions", [&](connection& conn) -> sqlite_result<std::vector<session_record>> {
+          auto stmt = conn.prepare(select_live_sessions_sql);
+          if (!stmt) return stmt.error();
+          stmt->bind(1, user_id).bind(2, now).bind(3, static_cast<std::int64_t>(store::max_listed_sessions));
+          std::vector<session_record> out;
+          for (;;) {
+            auto row = stmt->step();
+            if (!row) return row.error();
+            if (!*row) break;
+            out.push_back(read_session(*stmt, 0));
+          }
+          return out;
+        });
+  }
+
+  result<bool> end_session(std::string_view user_id, std::string_view session_id, micros now) {
+    auto ended = with_connection<bool>("end_session", [&](connection& conn) -> sqlite_result<bool> {
+      auto stmt = conn.prepare(end_session_sql);
+      if (!stmt) return stmt.error();
+      stmt->bind(1, user_id).bind(2, session_id).bind(3, now);
+      if (auto done = stmt->run(); !done) return done.error();
+      return conn.changes() > 0;
+    });
+    sessions.forget_session(session_id);
+    return ended;
+  }
+
+  result<std::uint64_t> end_sessions_except(std::string_view user_id, std::string_view keep, micros now) {
+    auto ended = with_connection<std::uint64_t>("end_sessions_except",
+                                                [&](connection& conn) -> sqlite_result<std::uint64_t> {
+                                                  auto stmt = conn.prepare(end_sessions_except_sql);
+                                                  if (!stmt) return stmt.error();
+                                                  stmt->bind(1, user_id).bind(2, keep).bind(3, now);
+                                                  if (auto done = stmt->run(); !done) return done.error();
+                                                  return static_cast<std::uint64_t>(conn.changes());
+                                                });
+    sessions.forget_user(user_id);
+    return ended;
+  }
+
+  result<void> change_password(std::string_view user_id, std::string_view password_hash,
+                               const session_record& session, micros now) {
+    auto done = with_connection<void>("change_password", [&](connection& conn) -> sqlite_result<void> {
+      auto tx = conn.begin_immediate();
+      if (!tx) return tx.error();
+      auto update = conn.prepare(update_password_hash_sql);
+      if (!update) return update.error();
+      update->bind(1, user_id).bind(2, password_hash);
+      if (auto run = update->run(); !run) return run.error();
+      auto end_all = conn.prepare(end_sessions_except_sql);
+      if (!end_all) return end_all.error();
+      end_all->bind(1, user_id).bind(2, std::string_view()).bind(3, now);
+      if (auto run = end_all->run(); !run) return run.error();
+      if (auto run = insert_session(conn, session); !run) return run.error();
+      return tx->commit();
+    });
+    sessions.forget_user(user_id);  // the hash and every session of the user changed
     return done;
   }
 
@@ -446,6 +537,33 @@ boost::asio::awaitable<result<user_and_session>> sqlite_store::find_user_and_ses
 
 boost::asio::awaitable<result<void>> sqlite_store::revoke_session(std::string_view session_id, micros now) {
   co_return impl_->revoke_session(session_id, now);
+}
+
+boost::asio::awaitable<result<void>> sqlite_store::touch_session(std::string_view session_id, micros now) {
+  co_return impl_->touch_session(session_id, now);
+}
+
+boost::asio::awaitable<result<std::vector<session_record>>> sqlite_store::list_live_sessions(
+    std::string_view user_id, micros now) {
+  co_return impl_->list_live_sessions(user_id, now);
+}
+
+boost::asio::awaitable<result<bool>> sqlite_store::end_session(std::string_view user_id,
+                                                               std::string_view session_id, micros now) {
+  co_return impl_->end_session(user_id, session_id, now);
+}
+
+boost::asio::awaitable<result<std::uint64_t>> sqlite_store::end_sessions_except(std::string_view user_id,
+                                                                                std::string_view keep,
+                                                                                micros now) {
+  co_return impl_->end_sessions_except(user_id, keep, now);
+}
+
+boost::asio::awaitable<result<void>> sqlite_store::change_password(std::string_view user_id,
+                                                                   std::string_view password_hash,
+                                                                   const session_record& session,
+                                                                   micros now) {
+  co_return impl_->change_password(user_id, password_hash, session, now);
 }
 
 boost::asio::awaitable<result<std::uint64_t>> sqlite_store::delete_sessions_ended_before(micros before) {

@@ -19,7 +19,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using migrate = postgres_test;
 
-constexpr int migration_count = 3;
+constexpr int migration_count = 4;
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -74,7 +74,8 @@ TEST_F(migrate, four_concurrent_ups_apply_each_migration_exactly_once) {
 
   const auto status = run_authd({"migrate", "status"}, env);
   EXPECT_EQ(status.exit_code, 0) << status.output;
-  EXPECT_THAT(status_words(status.output), ElementsAre("applied", "applied", "applied")) << status.output;
+  EXPECT_THAT(status_words(status.output), ElementsAre("applied", "applied", "applied", "applied"))
+      << status.output;
 
   pg_client db(database.url());
   const auto versions = db.query("SELECT version::text FROM schema_migrations ORDER BY version");
@@ -98,13 +99,13 @@ TEST_F(migrate, serve_on_an_unmigrated_database_exits_and_says_to_run_migrate_up
   EXPECT_FALSE(table_exists(db, "users")) << "serve must not migrate unless told to";
 }
 
-TEST_F(migrate, down_3_reverts_every_migration) {
+TEST_F(migrate, down_4_reverts_every_migration) {
   test_database database;
   const env_map env{{"DATABASE_URL", database.url()}};
   const auto up = run_authd({"migrate", "up"}, env);
   ASSERT_EQ(up.exit_code, 0) << up.output;
 
-  const auto down = run_authd({"migrate", "down", "3"}, env);
+  const auto down = run_authd({"migrate", "down", "4"}, env);
   EXPECT_EQ(down.exit_code, 0) << down.output;
   EXPECT_EQ(count_of(down.output, "reverted 0003_"), 1u) << down.output;
   EXPECT_EQ(count_of(down.output, "reverted 0002_"), 1u) << down.output;
@@ -112,7 +113,8 @@ TEST_F(migrate, down_3_reverts_every_migration) {
 
   const auto status = run_authd({"migrate", "status"}, env);
   EXPECT_EQ(status.exit_code, 0) << status.output;
-  EXPECT_THAT(status_words(status.output), ElementsAre("pending", "pending", "pending")) << status.output;
+  EXPECT_THAT(status_words(status.output), ElementsAre("pending", "pending", "pending", "pending"))
+      << status.output;
 
   pg_client db(database.url());
   EXPECT_FALSE(table_exists(db, "users"));

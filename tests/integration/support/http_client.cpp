@@ -30,7 +30,8 @@ std::string serialize_request(std::uint16_t port, std::string_view method, std::
   req.method_string(method);
   req.target(target);
   req.set(bhttp::field::host, "127.0.0.1:" + std::to_string(port));
-  req.set(bhttp::field::user_agent, "authd-integration-tests");
+  // A test's own User-Agent replaces the default (the session list shows it).
+  if (!has_header(headers, "User-Agent")) req.set(bhttp::field::user_agent, "authd-integration-tests");
   for (const auto& [name, value] : headers) req.insert(name, value);
   if (cookie && !has_header(headers, "Cookie")) req.set(bhttp::field::cookie, *cookie);
   req.body() = std::string(body);

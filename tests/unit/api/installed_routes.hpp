@@ -49,6 +49,24 @@ class unreachable_store final : public authd::store::store {
   awaitable_result<void> revoke_session(std::string_view, db::micros) override {
     co_return db::store_error::unavailable;
   }
+  awaitable_result<void> touch_session(std::string_view, db::micros) override {
+    co_return db::store_error::unavailable;
+  }
+  awaitable_result<std::vector<db::session_record>> list_live_sessions(std::string_view,
+                                                                       db::micros) override {
+    co_return db::store_error::unavailable;
+  }
+  awaitable_result<bool> end_session(std::string_view, std::string_view, db::micros) override {
+    co_return db::store_error::unavailable;
+  }
+  awaitable_result<std::uint64_t> end_sessions_except(std::string_view, std::string_view,
+                                                      db::micros) override {
+    co_return db::store_error::unavailable;
+  }
+  awaitable_result<void> change_password(std::string_view, std::string_view, const db::session_record&,
+                                         db::micros) override {
+    co_return db::store_error::unavailable;
+  }
   awaitable_result<std::uint64_t> delete_sessions_ended_before(db::micros) override {
     co_return db::store_error::unavailable;
   }

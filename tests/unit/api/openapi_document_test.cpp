@@ -302,10 +302,9 @@ TEST_F(openapi_document, every_response_carries_the_request_id_and_nosniff) {
 TEST_F(openapi_document, sessions_are_set_and_cleared_with_set_cookie) {
   const auto d = doc();
   const std::vector<std::tuple<std::string, std::string, std::string>> expected{
-      {"/auth/register", "post", "201"},
-      {"/auth/login", "post", "200"},
-      {"/auth/logout", "get", "204"},
-      {"/auth/logout", "post", "204"}};
+      {"/auth/register", "post", "201"},        {"/auth/login", "post", "200"},
+      {"/auth/logout", "get", "204"},           {"/auth/logout", "post", "204"},
+      {"/auth/sessions/{id}", "delete", "204"}, {"/auth/password", "post", "204"}};
   for (const auto& [path, method, code] : expected) {
     const auto* response = d.at("paths").at(path).at(method).at("responses").as_object().if_contains(code);
     ASSERT_NE(response, nullptr) << method << " " << path << " has no " << code;

@@ -178,5 +178,34 @@ TEST(rendering, user_bodies_have_the_contract_fields_in_order) {
   EXPECT_EQ(render_me(u).find("argon2"), std::string::npos);
 }
 
+TEST(rendering, sessions_have_the_contract_fields_and_mark_the_current_one) {
+  store::session_record a;
+  a.id = "5d2c8a1e-3b4f-4c6d-8e9f-0a1b2c3d4e5f";
+  a.created = 1'764'063'108'123'456;
+  a.last_used = 1'764'063'902'500'000;
+  a.user_agent = "curl/8";
+  a.client_address = "192.0.2.1";
+  store::session_record b = a;
+  b.id = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+  EXPECT_EQ(
+      render_sessions({a, b}, b.id),
+      R"([{"id":"5d2c8a1e-3b4f-4c6d-8e9f-0a1b2c3d4e5f","created":"2025-11-25T09:31:48.123456Z",)"
+      R"("last_used":"2025-11-25T09:45:02.500000Z","user_agent":"curl/8","address":"192.0.2.1","current":false},)"
+      R"({"id":"9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d","created":"2025-11-25T09:31:48.123456Z",)"
+      R"("last_used":"2025-11-25T09:45:02.500000Z","user_agent":"curl/8","address":"192.0.2.1","current":true}])");
+  EXPECT_EQ(render_sessions({}, ""), "[]");
+}
+
+TEST(rendering, a_user_agent_that_is_not_utf8_is_rendered_as_valid_json) {
+  store::session_record s;
+  s.user_agent = "agent \xff\xfe caf\xc3\xa9 cut \xe2\x82";  // invalid bytes, and a sequence cut short
+  const std::string body = render_sessions({s}, "");
+  boost::system::error_code ec;
+  const auto parsed = boost::json::parse(body, ec);
+  ASSERT_FALSE(ec) << body;
+  EXPECT_EQ(parsed.at(0).at("user_agent"),
+            "agent \xef\xbf\xbd\xef\xbf\xbd caf\xc3\xa9 cut \xef\xbf\xbd\xef\xbf\xbd");
+}
+
 }  // namespace
 }  // namespace authd::api

@@ -3,14 +3,17 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include "auth/email_policy.hpp"
 #include "auth/throttle_policy.hpp"
+#include "unit/log_capture.hpp"
 
 namespace authd::auth {
 namespace {
@@ -62,6 +65,50 @@ class memory_store final : public authd::store::store {
       s->second.revoked = now;
     co_return res<void>{};
   }
+  awaitable_void touch_session(std::string_view sid, micros now) override {
+    ++touches;
+    if (auto s = sessions.find(std::string(sid)); s != sessions.end() && s->second.last_used < now)
+      s->second.last_used = now;
+    co_return res<void>{};
+  }
+  boost::asio::awaitable<res<std::vector<authd::store::session_record>>> list_live_sessions(
+      std::string_view uid, micros now) override {
+    if (down) co_return store_error::unavailable;
+    std::vector<authd::store::session_record> out;
+    for (const auto& [id, s] : sessions)
+      if (s.user_id == uid && !s.revoked && s.expires > now) out.push_back(s);
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.created > b.created; });
+    co_return out;
+  }
+  boost::asio::awaitable<res<bool>> end_session(std::string_view uid, std::string_view sid,
+                                                micros now) override {
+    if (down) co_return store_error::unavailable;
+    auto s = sessions.find(std::string(sid));
+    if (s == sessions.end() || s->second.user_id != uid || s->second.revoked || s->second.expires <= now)
+      co_return false;
+    s->second.revoked = now;
+    co_return true;
+  }
+  boost::asio::awaitable<res<std::uint64_t>> end_sessions_except(std::string_view uid, std::string_view keep,
+                                                                 micros now) override {
+    if (down) co_return store_error::unavailable;
+    std::uint64_t n = 0;
+    for (auto& [id, s] : sessions)
+      if (s.user_id == uid && id != keep && !s.revoked && s.expires > now) {
+        s.revoked = now;
+        ++n;
+      }
+    co_return n;
+  }
+  awaitable_void change_password(std::string_view uid, std::string_view hash,
+                                 const authd::store::session_record& session, micros now) override {
+    if (down) co_return store_error::unavailable;
+    users.at(std::string(uid)).password_hash = hash;
+    for (auto& [id, s] : sessions)
+      if (s.user_id == uid && !s.revoked && s.expires > now) s.revoked = now;
+    sessions[session.id] = session;
+    co_return res<void>{};
+  }
   boost::asio::awaitable<res<std::uint64_t>> delete_sessions_ended_before(micros before) override {
     std::uint64_t n = std::erase_if(sessions, [before](const auto& kv) {
       return kv.second.expires < before || (kv.second.revoked && *kv.second.revoked < before);
@@ -107,6 +154,7 @@ class memory_store final : public authd::store::store {
   std::map<std::string, authd::store::user_record> users;
   std::map<std::string, authd::store::session_record> sessions;
   bool down = false;
+  int touches = 0;
 };
 
 constexpr micros second = 1'000'000;
@@ -398,6 +446,146 @@ TEST_F(auth_service_test, throttling_off_touches_no_throttle_state) {
   for (int i = 0; i < 20; ++i) run(service.login(email("ada@example.com"), "wrong password", {}));
   EXPECT_TRUE(run(service.login(email("ada@example.com"), "analytical engine", {})).has_value());
   EXPECT_TRUE(store.throttles.empty());
+}
+
+// Sessions you can see and end, and the password change (issue 6).
+
+TEST_F(auth_service_test, last_used_is_written_at_most_once_per_minute) {
+  auto r = registered();
+  const auto sid = tokens.verify(r.token, now / second)->session_id;
+  ASSERT_TRUE(run(service.authenticate_session(r.token)).has_value());
+  EXPECT_EQ(store.touches, 0) << "just created: last_used is fresh";
+  now += 59 * second;
+  ASSERT_TRUE(run(service.authenticate_session(r.token)).has_value());
+  EXPECT_EQ(store.touches, 0) << "under a minute: the hot path stays a read";
+  now += 1 * second;
+  auto who = run(service.authenticate_session(r.token));
+  ASSERT_TRUE(who.has_value());
+  EXPECT_EQ(store.touches, 1);
+  EXPECT_EQ(who->session.last_used, now);
+  EXPECT_EQ(store.sessions.at(sid).last_used, now);
+  now += 30 * second;
+  ASSERT_TRUE(run(service.authenticate(r.token)).has_value());
+  EXPECT_EQ(store.touches, 1);
+}
+
+TEST_F(auth_service_test, authenticate_session_names_the_tokens_session) {
+  auto r = registered();
+  auto who = run(service.authenticate_session(r.token));
+  ASSERT_TRUE(who.has_value());
+  EXPECT_EQ(who->session.id, tokens.verify(r.token, now / second)->session_id);
+  EXPECT_EQ(who->user.email, "ada@example.com");
+  EXPECT_EQ(run(service.authenticate_session("garbage")).error(), token_failure::invalid);
+}
+
+TEST_F(auth_service_test, end_session_ends_only_the_callers_live_sessions) {
+  auto ada = registered();
+  auto other = run(service.login(email("ada@example.com"), "analytical engine", {}));
+  auto bob = registered("bob@example.com");
+  auto caller = *run(service.authenticate_session(ada.token));
+  const auto other_sid = tokens.verify(other->token, now / second)->session_id;
+  const auto bob_sid = tokens.verify(bob.token, now / second)->session_id;
+
+  EXPECT_FALSE(*run(service.end_session(caller, bob_sid, {}))) << "another user's session";
+  EXPECT_TRUE(run(service.authenticate(bob.token)).has_value());
+  EXPECT_FALSE(*run(service.end_session(caller, "not-a-uuid", {})));
+  EXPECT_TRUE(*run(service.end_session(caller, other_sid, {})));
+  EXPECT_EQ(run(service.authenticate(other->token)).error(), token_failure::invalid);
+  EXPECT_TRUE(run(service.authenticate(ada.token)).has_value());
+  EXPECT_FALSE(*run(service.end_session(caller, other_sid, {}))) << "already ended";
+}
+
+TEST_F(auth_service_test, end_sessions_others_keeps_the_callers_and_all_ends_it) {
+  auto ada = registered();
+  auto second_one = run(service.login(email("ada@example.com"), "analytical engine", {}));
+  auto third = run(service.login(email("ada@example.com"), "analytical engine", {}));
+  auto bob = registered("bob@example.com");
+  auto caller = *run(service.authenticate_session(ada.token));
+
+  EXPECT_EQ(*run(service.end_sessions(caller, logout_scope::others, {})), 2u);
+  EXPECT_TRUE(run(service.authenticate(ada.token)).has_value());
+  EXPECT_FALSE(run(service.authenticate(second_one->token)).has_value());
+  EXPECT_FALSE(run(service.authenticate(third->token)).has_value());
+  EXPECT_TRUE(run(service.authenticate(bob.token)).has_value());
+
+  EXPECT_EQ(*run(service.end_sessions(caller, logout_scope::all, {})), 1u);
+  EXPECT_EQ(run(service.authenticate(ada.token)).error(), token_failure::invalid);
+  EXPECT_TRUE(run(service.authenticate(bob.token)).has_value());
+}
+
+TEST_F(auth_service_test, list_sessions_lists_the_callers_live_sessions) {
+  auto ada = registered();
+  now += second;
+  auto later = run(service.login(email("ada@example.com"), "analytical engine", {"phone", "10.0.0.2", "r"}));
+  registered("bob@example.com");
+  auto caller = *run(service.authenticate_session(ada.token));
+  auto listed = run(service.list_sessions(caller));
+  ASSERT_TRUE(listed.has_value());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ(listed->at(0).user_agent, "phone");
+  EXPECT_EQ(listed->at(0).client_address, "10.0.0.2");
+  EXPECT_EQ(listed->at(1).id, caller.session.id);
+  store.down = true;
+  EXPECT_EQ(run(service.list_sessions(caller)).error(), auth_error::unavailable);
+}
+
+TEST_F(auth_service_test, change_password_checks_the_current_one_and_restarts_the_sessions) {
+  auto ada = registered();
+  auto phone = run(service.login(email("ada@example.com"), "analytical engine", {}));
+  auto caller = *run(service.authenticate_session(ada.token));
+  const auto old_hash = store.users.begin()->second.password_hash;
+
+  auto wrong = run(service.change_password(caller, "analytical engines", "difference engine", {}));
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_EQ(wrong.error(), auth_error::wrong_password);
+  EXPECT_EQ(store.users.begin()->second.password_hash, old_hash);
+  EXPECT_TRUE(run(service.authenticate(phone->token)).has_value());
+
+  auto changed =
+      run(service.change_password(caller, "analytical engine", "difference engine", {"ua", "10.0.0.9", "r"}));
+  ASSERT_TRUE(changed.has_value());
+  EXPECT_NE(store.users.begin()->second.password_hash, old_hash);
+  EXPECT_EQ(store.users.begin()->second.password_hash.find("difference"), std::string::npos);
+  EXPECT_EQ(run(service.authenticate(ada.token)).error(), token_failure::invalid);
+  EXPECT_EQ(run(service.authenticate(phone->token)).error(), token_failure::invalid);
+  auto fresh = run(service.authenticate_session(changed->token));
+  ASSERT_TRUE(fresh.has_value());
+  EXPECT_EQ(fresh->session.client_address, "10.0.0.9");
+
+  EXPECT_FALSE(run(service.login(email("ada@example.com"), "analytical engine", {})).has_value());
+  EXPECT_TRUE(run(service.login(email("ada@example.com"), "difference engine", {})).has_value());
+}
+
+TEST_F(auth_service_test, ending_sessions_and_changing_the_password_are_audited_without_secrets) {
+  auto ada = registered();
+  auto other = run(service.login(email("ada@example.com"), "analytical engine", {}));
+  auto caller = *run(service.authenticate_session(ada.token));
+  const client_info client{"ua-audit", "192.0.2.7", "req-audit"};
+  test_support::log_capture logs;
+
+  ASSERT_TRUE(
+      *run(service.end_session(caller, tokens.verify(other->token, now / second)->session_id, client)));
+  ASSERT_TRUE(run(service.end_sessions(caller, logout_scope::others, client)).has_value());
+  ASSERT_TRUE(
+      run(service.change_password(caller, "analytical engine", "difference engine", client)).has_value());
+  auto fresh = *run(service.authenticate_session(
+      run(service.login(email("ada@example.com"), "difference engine", client))->token));
+  ASSERT_TRUE(run(service.end_sessions(fresh, logout_scope::all, client)).has_value());
+
+  const std::string text = logs.text();
+  const std::string who = "\"user_id\":\"" + caller.user.id + "\"";
+  EXPECT_NE(text.find("\"event\":\"session_ended\",\"user_id\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"detail\":\"delete\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"detail\":\"scope=others\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"event\":\"password_changed\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"event\":\"logged_out\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"detail\":\"scope=all\""), std::string::npos) << text;
+  EXPECT_NE(text.find(who), std::string::npos) << text;
+  EXPECT_NE(text.find("\"request_id\":\"req-audit\""), std::string::npos) << text;
+  EXPECT_EQ(text.find("analytical"), std::string::npos) << "never a password";
+  EXPECT_EQ(text.find("difference"), std::string::npos) << "never a password";
+  EXPECT_EQ(text.find("$argon2id$"), std::string::npos) << "never a hash";
+  EXPECT_EQ(text.find(ada.token), std::string::npos) << "never a token";
 }
 
 }  // namespace

@@ -116,5 +116,73 @@ TEST(router, routes_keep_what_the_api_description_says_of_them) {
   EXPECT_FALSE(routes[1].doc.documented);
 }
 
+router parameter_router() {
+  router r;
+  r.add(bhttp::verb::get, "/auth/sessions", answering("list"));
+  r.add(bhttp::verb::delete_, "/auth/sessions/{id}", answering("delete"));
+  r.add(bhttp::verb::get, "/auth/sessions/current", answering("exact"));
+  return r;
+}
+
+TEST(router, a_parameter_segment_matches_one_segment_and_exposes_it) {
+  const auto r = parameter_router();
+  const auto m = r.find(bhttp::verb::delete_, "/auth/sessions/5d2c8a1e-3b4f-4c6d-8e9f-0a1b2c3d4e5f");
+  EXPECT_EQ(body_of(m), "delete");
+  EXPECT_EQ(m.parameter, "5d2c8a1e-3b4f-4c6d-8e9f-0a1b2c3d4e5f");
+  EXPECT_EQ(r.find(bhttp::verb::delete_, "/auth/sessions/x").parameter, "x");
+  // Exact routes carry no parameter.
+  EXPECT_TRUE(r.find(bhttp::verb::get, "/auth/sessions").parameter.empty());
+}
+
+TEST(router, a_parameter_segment_is_never_empty_and_never_spans_segments) {
+  const auto r = parameter_router();
+  for (const auto* path : {"/auth/sessions/", "/auth/sessions/a/b", "/auth/sessions/a/", "/auth/sessionsx",
+                           "/auth/sessionsx/a", "/auth/session/a", "/auth/sessions/{id}/x"}) {
+    const auto m = r.find(bhttp::verb::delete_, path);
+    EXPECT_EQ(m.found, nullptr) << path;
+    EXPECT_FALSE(m.path_known) << path;
+  }
+}
+
+TEST(router, a_parameter_route_answers_405_with_its_own_methods) {
+  const auto r = parameter_router();
+  const auto m = r.find(bhttp::verb::get, "/auth/sessions/abc");
+  EXPECT_EQ(m.found, nullptr);
+  EXPECT_TRUE(m.path_known);
+  EXPECT_EQ(m.allow, "DELETE");
+  // The list path keeps its own methods.
+  EXPECT_EQ(r.find(bhttp::verb::delete_, "/auth/sessions").allow, "GET, HEAD");
+}
+
+TEST(router, an_exact_path_wins_over_a_parameter_route) {
+  const auto r = parameter_router();
+  EXPECT_EQ(body_of(r.find(bhttp::verb::get, "/auth/sessions/current")), "exact");
+  const auto m = r.find(bhttp::verb::delete_, "/auth/sessions/current");
+  EXPECT_EQ(m.found, nullptr);
+  EXPECT_EQ(m.allow, "GET, HEAD");
+}
+
+TEST(router, head_falls_back_to_a_parameter_get_route_with_its_value) {
+  router r;
+  r.add(bhttp::verb::get, "/items/{name}", answering("item"));
+  const auto m = r.find(bhttp::verb::head, "/items/book");
+  EXPECT_EQ(body_of(m), "item");
+  EXPECT_EQ(m.parameter, "book");
+  EXPECT_EQ(r.find(bhttp::verb::post, "/items/book").allow, "GET, HEAD");
+}
+
+TEST(router, braces_elsewhere_are_an_exact_path) {
+  router r;
+  r.add(bhttp::verb::get, "/a{b}", answering("literal"));
+  EXPECT_EQ(body_of(r.find(bhttp::verb::get, "/a{b}")), "literal");
+  EXPECT_EQ(r.find(bhttp::verb::get, "/ax").found, nullptr);
+}
+
+TEST(router, routes_list_a_parameter_route_as_registered) {
+  const auto routes = parameter_router().routes();
+  ASSERT_EQ(routes.size(), 3u);
+  EXPECT_EQ(routes[1].path, "/auth/sessions/{id}");
+}
+
 }  // namespace
 }  // namespace authd::http

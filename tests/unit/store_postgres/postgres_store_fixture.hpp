@@ -3,8 +3,6 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <spdlog/sinks/ringbuffer_sink.h>
-#include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
 #include <cstdio>
@@ -12,6 +10,7 @@
 #include <string>
 
 #include "store/postgres/postgres_store.hpp"
+#include "unit/log_capture.hpp"
 #include "unit/store/run_sync.hpp"
 #include "unit/store_postgres/pg_test_database.hpp"
 
@@ -74,27 +73,7 @@ inline void expect_same(const session_record& a, const session_record& b) {
   EXPECT_EQ(a.client_address, b.client_address);
 }
 
-// Captures what spdlog writes while alive.
-class log_capture {
- public:
-  log_capture() : previous_(spdlog::default_logger()) {
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink_));
-  }
-  log_capture(const log_capture&) = delete;
-  log_capture& operator=(const log_capture&) = delete;
-  ~log_capture() { spdlog::set_default_logger(previous_); }
-
-  std::string text() const {
-    std::string out;
-    for (const auto& line : sink_->last_formatted()) out += line + "\n";
-    return out;
-  }
-
- private:
-  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_ =
-      std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64);
-  std::shared_ptr<spdlog::logger> previous_;
-};
+using authd::test_support::log_capture;
 
 class postgres_store_test : public ::testing::Test {
  protected:

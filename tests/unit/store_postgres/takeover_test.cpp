@@ -286,7 +286,7 @@ TEST_F(takeover_test, reverting_0001_after_a_takeover_drops_the_users_and_keeps_
   insert_original_users(raw_);
   auto m = open();
   ASSERT_TRUE(m.up().has_value());
-  auto down = m.down(3);
+  auto down = m.down(4);
   ASSERT_TRUE(down.has_value()) << down.error();
   EXPECT_FALSE(raw_.has_table("users"));
   EXPECT_FALSE(raw_.has_table("sessions"));
