@@ -162,7 +162,7 @@ void auth_routes::install(http::router& router) {
              {.statuses = {204, 401, 404, 500, 503}});
   router.add(verb::post, "/auth/password",
              [this](http::request_context& ctx) { return change_password(ctx); },
-             {.statuses = {204, 400, 401, 415, 422, 500, 503}});
+             {.statuses = {204, 400, 401, 415, 422, 429, 500, 503}});
 }
 
 boost::asio::awaitable<http::response> auth_routes::register_account(http::request_context& ctx) {

@@ -2,6 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "auth/ids.hpp"
 #include "auth/offload.hpp"
 #include "auth/throttle_policy.hpp"
@@ -65,12 +71,12 @@ std::string auth_service::issue_token(const store::session_record& session) cons
                         .expires_at = session.expires / micros_per_second});
 }
 
-std::vector<auth_service::throttle_scope> auth_service::login_scopes(const normalized_email& email,
+std::vector<auth_service::throttle_scope> auth_service::login_scopes(std::string_view email_key,
                                                                      const client_info& client) const {
   std::vector<throttle_scope> scopes;
   const auto& t = options_.throttle;
   if (enabled(t.login_account))
-    scopes.push_back({login_account_scope, throttle_key(login_account_scope, email.key), t.login_account});
+    scopes.push_back({login_account_scope, throttle_key(login_account_scope, email_key), t.login_account});
   if (enabled(t.login_address))
     scopes.push_back({login_address_scope,
                       throttle_key(login_address_scope, throttled_address(client.address)), t.login_address});
@@ -102,6 +108,42 @@ boost::asio::awaitable<std::optional<auth_failure>> auth_service::check_throttle
   if (!longest) co_return std::nullopt;
   audit(audit_event::throttled, {}, client, scopes[*longest].name);
   co_return auth_failure(auth_error::throttled, retry_after_seconds((*blocks)[*longest], now));
+}
+
+boost::asio::awaitable<std::optional<auth_failure>> auth_service::claim_account(
+    const std::vector<throttle_scope>& scopes, const client_info& client, in_flight_keys::claim& held) {
+  if (scopes.empty() || scopes.front().name != login_account_scope) co_return std::nullopt;
+  const std::string& key = scopes.front().key;
+  held = checking_.try_claim(key);
+  if (held) co_return std::nullopt;
+
+  // Another check of this account is running: wait for it, since its failure may block this one.
+  // Waiting is polled (rare: only the same account at the same moment) and bounded in number and
+  // time, so a flood on one account cannot hold memory or the I/O threads.
+  constexpr int max_waiting = 64;
+  constexpr auto max_wait = std::chrono::seconds(5);
+  if (waiting_.fetch_add(1) < max_waiting) {
+    auto executor = co_await boost::asio::this_coro::executor;
+    boost::asio::steady_timer timer(executor);
+    auto pause = std::chrono::milliseconds(1);
+    for (auto waited = std::chrono::milliseconds(0); !held && waited < max_wait; waited += pause) {
+      timer.expires_after(pause);
+      co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+      held = checking_.try_claim(key);
+      pause = std::min(pause * 2, std::chrono::milliseconds(50));
+    }
+  }
+  waiting_.fetch_sub(1);
+  if (held) co_return std::nullopt;
+  audit(audit_event::throttled, {}, client, "login.account.concurrent");
+  co_return auth_failure(auth_error::throttled, 1);
+}
+
+boost::asio::awaitable<void> auth_service::clear_account(const std::vector<throttle_scope>& scopes,
+                                                         std::string_view user_id) {
+  if (scopes.empty() || scopes.front().name != login_account_scope) co_return;
+  auto cleared = co_await store_.clear_throttle(scopes.front().key);
+  if (!cleared) spdlog::warn("throttling: the account's failures could not be cleared (user {})", user_id);
 }
 
 boost::asio::awaitable<void> auth_service::count_failure(const std::vector<throttle_scope>& scopes) {
@@ -152,7 +194,11 @@ boost::asio::awaitable<result<signed_in, auth_failure>> auth_service::login(norm
                                                                             client_info client) {
   // Before the user lookup and any hashing: a blocked attempt gets the same answer whatever the
   // email and the password, and costs no hash.
-  const auto scopes = login_scopes(email, client);
+  // One check per account at a time, then the throttle: a check that waited sees the failures
+  // of the ones before it.
+  const auto scopes = login_scopes(email.key, client);
+  in_flight_keys::claim checking;
+  if (auto refused = co_await claim_account(scopes, client, checking)) co_return *refused;
   if (auto refused = co_await check_throttle(scopes, client)) co_return *refused;
 
   auto found = co_await store_.find_user_by_email_key(email.key);
@@ -181,10 +227,7 @@ boost::asio::awaitable<result<signed_in, auth_failure>> auth_service::login(norm
   }
   // The account's count starts over; the address's does not, so that one right password among a
   // spray of guesses across accounts does not reset the address.
-  if (enabled(options_.throttle.login_account)) {
-    auto cleared = co_await store_.clear_throttle(scopes.front().key);
-    if (!cleared) spdlog::warn("throttling: the account's failures could not be cleared (user {})", user.id);
-  }
+  co_await clear_account(scopes, user.id);
 
   if (*outcome == verify_outcome::match_needs_rehash) {
     // Upgrade hashes written with other parameters (e.g. the original service's) while we have
@@ -276,14 +319,26 @@ boost::asio::awaitable<result<std::uint64_t, auth_error>> auth_service::end_sess
   co_return *ended;
 }
 
-boost::asio::awaitable<result<signed_in, auth_error>> auth_service::change_password(
+boost::asio::awaitable<result<signed_in, auth_failure>> auth_service::change_password(
     const authenticated& caller, std::string current_password, std::string new_password, client_info client) {
+  // The current password is guessed like a login's (with a stolen cookie): the same account
+  // throttle, counted and cleared the same way.
+  const auto scopes = login_scopes(caller.user.email_key, client);
+  in_flight_keys::claim checking;
+  if (auto refused = co_await claim_account(scopes, client, checking)) co_return *refused;
+  if (auto refused = co_await check_throttle(scopes, client)) co_return *refused;
+
   const std::string& stored_hash = caller.user.password_hash;
   auto outcome = co_await run_on_pool(pool_, [this, &current_password, &stored_hash] {
     return hasher_.verify(current_password, stored_hash);
   });
   if (!outcome) co_return auth_error::busy;
-  if (*outcome == verify_outcome::mismatch) co_return auth_error::wrong_password;
+  if (*outcome == verify_outcome::mismatch) {
+    audit(audit_event::login_failed, caller.user.id, client, "password_change");
+    co_await count_failure(scopes);
+    co_return auth_error::wrong_password;
+  }
+  co_await clear_account(scopes, caller.user.id);
 
   auto hashed = co_await run_on_pool(pool_, [this, &new_password] { return hasher_.hash(new_password); });
   if (!hashed) co_return auth_error::busy;

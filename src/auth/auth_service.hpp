@@ -3,6 +3,7 @@
 // store, the hasher (on its pool) and the token codec; knows nothing of HTTP or SQL.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/result.hpp>
 #include <chrono>
@@ -16,6 +17,7 @@
 #include "auth/audit_log.hpp"
 #include "auth/email_policy.hpp"
 #include "auth/hash_pool.hpp"
+#include "auth/in_flight_keys.hpp"
 #include "auth/password_hasher.hpp"
 #include "auth/token_codec.hpp"
 #include "store/store.hpp"
@@ -124,11 +126,12 @@ class auth_service {
                                                                          logout_scope scope,
                                                                          const client_info& client);
   // Checks the current password, then in one store transaction: the new hash, every session of
-  // the user ended, a new session (whose token is returned). wrong_password when it does not match.
-  boost::asio::awaitable<result<signed_in, auth_error>> change_password(const authenticated& caller,
-                                                                        std::string current_password,
-                                                                        std::string new_password,
-                                                                        client_info client);
+  // the user ended, a new session (whose token is returned). wrong_password when it does not match;
+  // throttled like a login of that account.
+  boost::asio::awaitable<result<signed_in, auth_failure>> change_password(const authenticated& caller,
+                                                                          std::string current_password,
+                                                                          std::string new_password,
+                                                                          client_info client);
   // Revokes the token's session when the token is genuine; anything else is a no-op. Never fails
   // from the caller's point of view (store errors are logged).
   boost::asio::awaitable<void> logout(std::string_view token, const client_info& client);
@@ -145,12 +148,21 @@ class auth_service {
     std::string key;
     store::throttle_rule rule;
   };
-  std::vector<throttle_scope> login_scopes(const normalized_email& email, const client_info& client) const;
+  std::vector<throttle_scope> login_scopes(std::string_view email_key, const client_info& client) const;
   std::vector<throttle_scope> register_scopes(const client_info& client) const;
   // Empty when no scope is blocked; else throttled with the longest wait, audited.
   boost::asio::awaitable<std::optional<auth_failure>> check_throttle(
       const std::vector<throttle_scope>& scopes, const client_info& client);
   boost::asio::awaitable<void> count_failure(const std::vector<throttle_scope>& scopes);
+  // One password check per account at a time (in_flight_keys.hpp): `held` keeps the account until
+  // the check is done; waits while another check of it runs; throttled (wait 1 s) when too many
+  // wait or the wait is too long.
+  boost::asio::awaitable<std::optional<auth_failure>> claim_account(const std::vector<throttle_scope>& scopes,
+                                                                    const client_info& client,
+                                                                    in_flight_keys::claim& held);
+  // A right password: the account's failures start over (the address's do not).
+  boost::asio::awaitable<void> clear_account(const std::vector<throttle_scope>& scopes,
+                                             std::string_view user_id);
 
   store::session_record new_session(const std::string& user_id, const client_info& client) const;
   std::string issue_token(const store::session_record& session) const;
@@ -161,6 +173,8 @@ class auth_service {
   const token_codec& tokens_;
   auth_options options_;
   clock_fn now_;
+  in_flight_keys checking_;
+  std::atomic<int> waiting_{0};  // checks waiting for their account (claim_account)
 };
 
 }  // namespace authd::auth

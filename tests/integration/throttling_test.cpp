@@ -66,6 +66,22 @@ TEST_F(throttling, during_the_block_the_right_password_gets_the_same_answer_as_a
   EXPECT_TRUE(has_detail(login_as(c, "ALICE@example.com", alice().password), 429, too_many));
 }
 
+TEST_F(throttling, guessing_the_current_password_of_a_stolen_session_counts_on_the_account) {
+  auto c = client();
+  ASSERT_EQ(register_user(c, alice()).status, 201u);
+  const boost::json::object guess{{"current_password", "not the password at all"},
+                                  {"new_password", "difference engine 1822 brass"}};
+  for (int i = 0; i < 3; ++i)
+    EXPECT_TRUE(has_detail(c.post_json("/auth/password", guess), 400, "Invalid current password"));
+  const auto refused = c.post_json("/auth/password", guess);
+  EXPECT_TRUE(has_detail(refused, 429, too_many)) << ::testing::PrintToString(refused);
+  EXPECT_GE(retry_after(refused), 1);
+  boost::json::object right = guess;
+  right["current_password"] = alice().password;
+  EXPECT_TRUE(has_detail(c.post_json("/auth/password", right), 429, too_many)) << "even the right one";
+  EXPECT_TRUE(has_detail(login(c, alice()), 429, too_many)) << "and the login of that account";
+}
+
 TEST_F(throttling, an_unknown_email_is_throttled_like_a_known_one) {
   auto c = client();
   for (int i = 0; i < 3; ++i)

@@ -7,6 +7,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -372,6 +373,52 @@ TEST_F(throttled_auth_service_test, each_failure_beyond_the_limit_doubles_the_bl
   now += 60 * second;
   EXPECT_EQ(login("ada@example.com", "wrong password").error(), auth_error::invalid_credentials);
   expect_throttled(login("ada@example.com", "analytical engine"), 120);
+}
+
+TEST_F(throttled_auth_service_test, checks_of_one_account_take_turns_and_see_the_failures_before_them) {
+  register_ada();
+  for (int i = 0; i < 2; ++i) login("ada@example.com", "wrong password");
+  // Both are past the throttle's check at once: the first (the third failure) starts a block
+  // while it hashes; the second, with the right password, waited for it and is refused.
+  auto first = boost::asio::co_spawn(
+      io, throttled.login(email("ada@example.com"), "wrong password", {"ua", "192.0.2.1", "req"}),
+      boost::asio::use_future);
+  auto meanwhile = boost::asio::co_spawn(
+      io, throttled.login(email("ADA@example.com"), "analytical engine", {"ua", "192.0.2.2", "req"}),
+      boost::asio::use_future);
+  io.restart();
+  io.run();
+  EXPECT_EQ(first.get().error(), auth_error::invalid_credentials);
+  expect_throttled(meanwhile.get(), 60);
+}
+
+TEST_F(throttled_auth_service_test, concurrent_logins_of_one_account_all_succeed_in_turn) {
+  register_ada();
+  std::vector<std::future<result<signed_in, auth_failure>>> logins;
+  for (int i = 0; i < 4; ++i)
+    logins.push_back(boost::asio::co_spawn(
+        io, throttled.login(email("ada@example.com"), "analytical engine", {"ua", "192.0.2.1", "req"}),
+        boost::asio::use_future));
+  auto other = boost::asio::co_spawn(
+      io, throttled.login(email("bob@example.com"), "difference engine", {"ua", "192.0.2.3", "req"}),
+      boost::asio::use_future);
+  io.restart();
+  io.run();
+  for (auto& each : logins) EXPECT_TRUE(each.get().has_value());
+  EXPECT_EQ(other.get().error(), auth_error::invalid_credentials) << "another account is not held";
+}
+
+TEST_F(throttled_auth_service_test, wrong_current_passwords_count_on_the_account_like_logins) {
+  auto r = run(throttled.register_account({"Ada", email("ada@example.com"), "analytical engine"},
+                                          {"ua", "198.51.100.7", "req"}));
+  ASSERT_TRUE(r.has_value());
+  auto caller = run(throttled.authenticate_session(r->token));
+  ASSERT_TRUE(caller.has_value());
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(run(throttled.change_password(*caller, "wrong password", "difference engine", {})).error(),
+              auth_error::wrong_password);
+  expect_throttled(run(throttled.change_password(*caller, "analytical engine", "difference engine", {})), 60);
+  expect_throttled(login("ada@example.com", "analytical engine"), 60);
 }
 
 TEST_F(throttled_auth_service_test, an_unknown_email_is_throttled_like_a_known_one) {
