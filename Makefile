@@ -1,7 +1,7 @@
 # The porcelain: `make run` serves authd on :8000 with the embedded SQLite store in ./data;
 # `make test` runs every test; `make bench` load-tests the release build (bench/README.md). All
 # install what is missing first.
-.PHONY: run test bench fmt deps build-release build-dev build-asan clean
+.PHONY: run test bench fmt deps build-release build-dev build-asan build-fuzz clean
 
 PORT ?= 8000
 DATA_DIR ?= ./data
@@ -15,15 +15,17 @@ build-$(1): deps
 	cmake --preset $(1)
 	cmake --build --preset $(1)
 endef
-$(foreach preset,release dev asan,$(eval $(call build_preset,$(preset))))
+$(foreach preset,release dev asan fuzz,$(eval $(call build_preset,$(preset))))
 
 run: build-release
 	AUTHD_DATA_DIR=$(DATA_DIR) ./build/release/src/authd migrate up
 	AUTHD_DATA_DIR=$(DATA_DIR) AUTHD_PORT=$(PORT) exec ./build/release/src/authd serve
 
-test: build-dev build-asan
+# The fuzz preset's tests fuzz each target for a bounded time (tests/fuzz/README.md).
+test: build-dev build-asan build-fuzz
 	ctest --preset dev
 	ctest --preset asan
+	ctest --preset fuzz
 
 # BENCH_* variables (and the AUTHD_* settings of the server) pass through: bench/run --help.
 bench: build-release

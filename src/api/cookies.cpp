@@ -40,8 +40,9 @@ std::optional<std::string_view> find_cookie(const http::request& req, std::strin
       auto eq = pair.find('=');
       if (eq == std::string_view::npos || trim(pair.substr(0, eq)) != name) continue;
       std::string_view value = trim(pair.substr(eq + 1));
+      // A blank quoted value (`token=" "`) is as absent as `token=`, so the Bearer header still counts.
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
-        value = value.substr(1, value.size() - 2);
+        value = trim(value.substr(1, value.size() - 2));
       if (!value.empty()) return value;
     }
   }

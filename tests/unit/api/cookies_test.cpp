@@ -27,6 +27,13 @@ TEST(cookies, empty_or_quoted_values) {
   EXPECT_FALSE(find_cookie(with({}), "token").has_value());
 }
 
+// Found by the cookies fuzz target: a quoted blank value used to be returned as the token " ".
+TEST(cookies, a_quoted_blank_value_is_absent) {
+  EXPECT_FALSE(find_cookie(with({{field::cookie, "token=\" \""}}), "token").has_value());
+  EXPECT_FALSE(find_cookie(with({{field::cookie, "token=\"\t \""}}), "token").has_value());
+  EXPECT_EQ(find_token(with({{field::cookie, "token=\" \""}, {field::authorization, "Bearer b"}}), {}), "b");
+}
+
 TEST(cookies, looks_in_every_cookie_header) {
   auto req = with({{field::cookie, "a=1"}, {field::cookie, "token=t"}});
   EXPECT_EQ(find_cookie(req, "token"), "t");
