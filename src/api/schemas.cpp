@@ -1,7 +1,5 @@
 #include "api/schemas.hpp"
 
-#include <unistr.h>
-
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -111,28 +109,6 @@ void check_password(const boost::json::object& body, std::string_view field, con
       errors.value_error(field, input, "password is too common");
       break;
   }
-}
-
-// The text with every byte that is not part of valid UTF-8 replaced by U+FFFD: a User-Agent may hold
-// any bytes (and was cut at 512), and a JSON body must be UTF-8.
-std::string valid_utf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const std::uint8_t*>(text.data());
-  const auto* end = p + text.size();
-  if (u8_check(p, text.size()) == nullptr) return std::string(text);
-  std::string out;
-  out.reserve(text.size() + 8);
-  while (p < end) {
-    ucs4_t c = 0;
-    const int n = u8_mbtoucr(&c, p, static_cast<std::size_t>(end - p));
-    if (n < 0) {
-      out += "\xEF\xBF\xBD";
-      ++p;
-    } else {
-      out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
-      p += n;
-    }
-  }
-  return out;
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "api/validation_errors.hpp"
 
+#include <unistr.h>
+
 #include <boost/json/serialize.hpp>
+#include <cstdint>
 
 namespace authd::api {
 
@@ -74,6 +77,26 @@ void validation_errors::value_error(std::string_view field, const boost::json::v
       boost::json::object{{"error", message}});
 }
 
+std::string valid_utf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const std::uint8_t*>(text.data());
+  const auto* end = p + text.size();
+  if (u8_check(p, text.size()) == nullptr) return std::string(text);
+  std::string out;
+  out.reserve(text.size() + 8);
+  while (p < end) {
+    ucs4_t c = 0;
+    const int n = u8_mbtoucr(&c, p, static_cast<std::size_t>(end - p));
+    if (n < 0) {
+      out += "\xEF\xBF\xBD";
+      ++p;
+    } else {
+      out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
+      p += n;
+    }
+  }
+  return out;
+}
+
 void validation_errors::not_in_enum(std::string_view parameter, std::string_view input,
                                     std::initializer_list<std::string_view> allowed) {
   // pydantic: "'a', 'b' or 'c'".
@@ -85,7 +108,7 @@ void validation_errors::not_in_enum(std::string_view parameter, std::string_view
     ++i;
   }
   add("enum", boost::json::array{"query", parameter}, "Input should be " + expected,
-      boost::json::string(input), boost::json::object{{"expected", expected}});
+      boost::json::string(valid_utf8(input)), boost::json::object{{"expected", expected}});
 }
 
 std::string validation_errors::to_json() const {

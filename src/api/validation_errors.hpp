@@ -12,6 +12,10 @@
 
 namespace authd::api {
 
+// The text with every byte that is not part of valid UTF-8 replaced by U+FFFD: what a client sent
+// (a User-Agent, a query parameter) may hold any bytes, and a JSON body must be UTF-8.
+std::string valid_utf8(std::string_view text);
+
 class validation_errors {
  public:
   bool empty() const { return items_.empty(); }

@@ -269,7 +269,9 @@ asio::awaitable<bool> connection::serve_one() {
   const bool origin_form = !target.empty() && target.front() == '/';
   response res;
   if (origin_form)
-    res = co_await dispatch(req, path, target.substr(std::min(target.size(), path.size() + 1)), request_id);
+    res = co_await dispatch(core_->routes, core_->policy, req, path,
+                            target.substr(std::min(target.size(), path.size() + 1)), request_id,
+                            client_address_);
   else
     res = detail_response(bhttp::status::bad_request, "Bad Request");
   core_->routes.apply_prefix_headers(path, res);
@@ -303,42 +305,6 @@ asio::awaitable<void> connection::answer_read_error(error_code ec, clock::time_p
   log_access(head_parsed ? req.method_string() : "-", head_parsed ? path_of(req.target()) : "-",
              res.result_int(), started, request_id);
   if (!write_ec) co_await linger_close();
-}
-
-asio::awaitable<response> connection::dispatch(const request& req, std::string_view path,
-                                               std::string_view query, std::string_view request_id) {
-  const auto& policy = core_->policy;
-  const auto found = core_->routes.find(req.method(), path);
-  if (found.found == nullptr) {
-    if (!found.path_known) co_return detail_response(bhttp::status::not_found, "Not Found");
-    if (cross_origin_policy::is_preflight(req))
-      co_return policy.cross_origin.preflight(req, path, core_->routes);
-    auto res = detail_response(bhttp::status::method_not_allowed, "Method Not Allowed");
-    res.set(bhttp::field::allow, found.allow);
-    co_return res;
-  }
-  // Before the handler runs: a refused cross-site GET /auth/logout must not end the session.
-  switch (policy.cross_origin.check(req, path)) {
-    case cross_origin_policy::verdict::allowed:
-      break;
-    case cross_origin_policy::verdict::cross_site:
-      co_return detail_response(bhttp::status::forbidden, cross_site_refused);
-    case cross_origin_policy::verdict::not_json:
-      co_return detail_response(bhttp::status::unsupported_media_type, "Unsupported Media Type");
-  }
-  request_context context{req, path, query, request_id,
-                          policy.proxies.empty()
-                              ? client_address_
-                              : policy.proxies.client_address(client_address_, forwarded_for(req))};
-  context.path_parameter = found.parameter;
-  try {
-    co_return co_await (*found.found)(context);
-  } catch (const std::exception& e) {
-    spdlog::error("handler failed request_id={} error={}", request_id, e.what());
-  } catch (...) {
-    spdlog::error("handler failed request_id={} error=unknown exception", request_id);
-  }
-  co_return detail_response(bhttp::status::internal_server_error, "Internal Server Error");
 }
 
 void connection::close_gracefully() {

@@ -86,8 +86,6 @@ class connection : public std::enable_shared_from_this<connection> {
   // Reads, answers and logs one request; false when the connection is to be closed.
   boost::asio::awaitable<bool> serve_one();
   boost::asio::awaitable<void> answer_read_error(boost::system::error_code ec, clock::time_point started);
-  boost::asio::awaitable<response> dispatch(const request& req, std::string_view path, std::string_view query,
-                                            std::string_view request_id);
   // After an answer to a request that was not read whole: drains the rest for a while first.
   boost::asio::awaitable<void> linger_close();
   void close_gracefully();

@@ -8,9 +8,8 @@
 #include <cstddef>
 #include <memory>
 
-#include "http/cross_origin.hpp"
+#include "http/dispatch.hpp"
 #include "http/router.hpp"
-#include "http/trusted_proxies.hpp"
 
 namespace authd::http {
 
@@ -21,12 +20,6 @@ struct server_limits {
   std::chrono::seconds idle_timeout{60};      // keep-alive connections idle longer are closed
   std::size_t max_connections = 10000;        // beyond: 503 and close
   std::chrono::seconds shutdown_timeout{10};  // in-flight requests get this long on SIGTERM
-};
-
-// What the server decides around every handler, beyond the limits.
-struct request_policy {
-  trusted_proxies proxies;           // who may say the client's address (X-Forwarded-For)
-  cross_origin_policy cross_origin;  // CSRF refusals, CORS preflights and headers
 };
 
 class server {

@@ -52,7 +52,9 @@ inline void check_validation_body(std::string_view body) {
     const auto* msg = fields->contains("msg") ? fields->at("msg").if_string() : nullptr;
     FUZZ_CHECK(msg != nullptr && !msg->empty(), body);
     const auto* loc = fields->contains("loc") ? fields->at("loc").if_array() : nullptr;
-    FUZZ_CHECK(loc != nullptr && !loc->empty() && loc->front() == "body", body);
+    FUZZ_CHECK(loc != nullptr && !loc->empty() &&
+                   (loc->front() == "body" || loc->front() == "query" || loc->front() == "path"),
+               body);
     FUZZ_CHECK(fields->contains("input"), body);
     if (fields->contains("ctx")) FUZZ_CHECK(fields->at("ctx").is_object(), body);
   }

@@ -33,6 +33,7 @@
 
 #include "api/auth_routes.hpp"
 #include "api/cookies.hpp"
+#include "api/cross_origin_scope.hpp"
 #include "api/docs_pages.hpp"
 #include "api/health_routes.hpp"
 #include "api/openapi_routes.hpp"
@@ -41,6 +42,7 @@
 #include "auth/token_codec.hpp"
 #include "fuzz_check.hpp"
 #include "http/connection.hpp"
+#include "http/dispatch.hpp"
 #include "http/request_id.hpp"
 #include "http/responses.hpp"
 #include "http/router.hpp"
@@ -117,6 +119,11 @@ struct service_under_test {
   api::auth_routes auth{service, {}};
   http::router router;
   http::server_limits limits;
+  // As a deployment behind a proxy with a browser front end: X-Forwarded-For from the fuzzer's
+  // peer address is read, and one other origin may call with credentials.
+  http::request_policy policy{.proxies = *http::trusted_proxies::parse({"127.0.0.1"}),
+                              .cross_origin = http::cross_origin_policy(
+                                  api::cross_origin_scope({"https://app.example.com"}, "token"))};
   std::string known_user_id;
 
   service_under_test() {
@@ -144,7 +151,8 @@ struct service_under_test {
                                   .expires = now + std::chrono::microseconds(lifetime).count(),
                                   .revoked = std::nullopt,
                                   .user_agent = "fuzz",
-                                  .client_address = "127.0.0.1"};
+                                  .client_address = "127.0.0.1",
+                                  .last_used = now};
     FUZZ_CHECK(run(store->create_session(session)).has_value(), "cannot create a session");
     const auto seconds = now / 1'000'000;
     return tokens.issue({.subject = known_user_id,
@@ -171,32 +179,30 @@ void replace_all(std::string& text, std::string_view from, const std::function<s
 std::vector<unsigned> declared_statuses(const http::router& router, bhttp::verb method,
                                         std::string_view path) {
   const bhttp::verb as = method == bhttp::verb::head ? bhttp::verb::get : method;
+  // A route whose last segment is "{name}" matches one non-empty segment (http/router.hpp).
+  auto matches = [path](std::string_view pattern) {
+    if (pattern.ends_with('}')) {
+      const auto prefix = pattern.substr(0, pattern.rfind('/') + 1);
+      const auto rest = path.substr(std::min(path.size(), prefix.size()));
+      return path.starts_with(prefix) && !rest.empty() && rest.find('/') == std::string_view::npos;
+    }
+    return pattern == path;
+  };
   for (const auto& route : router.routes())
-    if (route.path == path && (route.method == method || route.method == as)) return route.doc.statuses;
+    if (matches(route.path) && (route.method == method || route.method == as)) return route.doc.statuses;
   return {};
 }
 
-// connection::dispatch and serve_one, minus the socket.
+// serve_one, minus the socket: http::dispatch, as the connection calls it.
 http::response answer(service_under_test& s, const http::request& req, const std::string& request_id) {
   const std::string_view target = req.target();
   const std::string_view path = target.substr(0, target.find('?'));
   if (target.empty() || target.front() != '/')
     return http::detail_response(bhttp::status::bad_request, "Bad Request");
-  const auto found = s.router.find(req.method(), path);
-  if (found.found == nullptr) {
-    if (!found.path_known) return http::detail_response(bhttp::status::not_found, "Not Found");
-    auto res = http::detail_response(bhttp::status::method_not_allowed, "Method Not Allowed");
-    res.set(bhttp::field::allow, found.allow);
-    return res;
-  }
   const std::string_view query = target.substr(std::min(target.size(), path.size() + 1));
-  http::request_context context{req, path, query, request_id, "127.0.0.1"};
-  try {
-    return run((*found.found)(context));
-  } catch (const std::exception& e) {
-    FUZZ_CHECK(false, std::string("a handler threw: ") + e.what());
-  }
-  return {};
+  auto res = run(http::dispatch(s.router, s.policy, req, path, query, request_id, "127.0.0.1"));
+  s.policy.cross_origin.decorate(req, res);
+  return res;
 }
 
 void check_answer(service_under_test& s, const http::request& req, http::response& res) {
@@ -212,7 +218,12 @@ void check_answer(service_under_test& s, const http::request& req, http::respons
   if (!routed)
     FUZZ_CHECK(status == 400, what);
   else if (declared.empty() || s.router.find(req.method(), path).found == nullptr)
-    FUZZ_CHECK(status == 404 || status == 405, what);
+    // 204 / 403: a CORS preflight (OPTIONS) answered where a 405 would be.
+    FUZZ_CHECK(status == 404 || status == 405 ||
+                   (req.method() == bhttp::verb::options && (status == 204 || status == 403)),
+               what);
+  else if (s.policy.cross_origin.guards(req.method(), path) && (status == 403 || status == 415))
+    FUZZ_CHECK(fuzz::parse_json(res.body()).has_value(), what);  // refused before the handler
   else
     FUZZ_CHECK(std::find(declared.begin(), declared.end(), status) != declared.end(), what);
   if (status == 405) FUZZ_CHECK(!res[bhttp::field::allow].empty(), what);
@@ -261,7 +272,10 @@ void check_answer(service_under_test& s, const http::request& req, http::respons
                    detail == "User not found",
                what);
   }
-  if (path == "/auth/logout" && status != 405) FUZZ_CHECK(status == 204 && res.body().empty(), what);
+  // Logout (the default scope) never fails; only a cross-site one is refused before it runs.
+  if (path == "/auth/logout" && status == 204) FUZZ_CHECK(res.body().empty(), what);
+  if (path == "/auth/logout" && req.method() == bhttp::verb::get)
+    FUZZ_CHECK(status == 204 || status == 403, what);
 
   // What goes on the wire reads back as one well-formed response with the same status and body.
   std::ostringstream wire;

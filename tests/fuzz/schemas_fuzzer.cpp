@@ -47,7 +47,7 @@ void check_schema(std::string_view body, Parse parse, Accepted accepted) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view body(reinterpret_cast<const char*>(data), size);
 
-  // One entry per schema; a new schema (e.g. the password change) is one more call here.
+  // One entry per schema; a new schema is one more call here.
   bool registered = false;
   check_schema(
       body, [](std::string_view b) { return api::parse_register(b, limits); },
@@ -62,6 +62,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       [&](const api::login_request& r, std::string_view b) {
         FUZZ_CHECK(auth::code_point_count(r.password) <= limits.max_length, b);
         check_email(r.email, b);
+      });
+
+  check_schema(
+      body, [](std::string_view b) { return api::parse_password_change(b, limits); },
+      [&](const api::password_change_request& r, std::string_view b) {
+        FUZZ_CHECK(auth::code_point_count(r.current_password) <= limits.max_length, b);
+        FUZZ_CHECK(!auth::check_new_password(r.new_password, limits), b);
       });
 
   // Whatever registers can log in: login asks less of a body than registration does.

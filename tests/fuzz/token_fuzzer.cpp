@@ -30,6 +30,11 @@ verdict judge(std::string_view header_text, std::string_view payload_text, std::
   const auto* alg = h.if_contains("alg");
   if (alg == nullptr || !alg->is_string() || alg->as_string() != "HS256" || h.contains("crit"))
     return verdict::invalid;
+  // No kid: the current secret's (which signed it); a kid: only the current secret's is known here.
+  static const std::string current_kid = auth::token_codec::key_id(fuzz::token_secret);
+  if (const auto* kid = h.if_contains("kid");
+      kid != nullptr && (!kid->is_string() || kid->as_string() != current_kid))
+    return verdict::invalid;
   const auto* sub = p.if_contains("sub");
   const auto* sid = p.if_contains("sid");
   const auto* iat = p.if_contains("iat");

@@ -209,3 +209,19 @@ TEST(rendering, a_user_agent_that_is_not_utf8_is_rendered_as_valid_json) {
 
 }  // namespace
 }  // namespace authd::api
+
+namespace authd::api {
+namespace {
+
+// Found by the request fuzzer: POST /auth/logout?scope=<bytes> echoed invalid UTF-8 into the 422.
+TEST(validation_errors, a_query_value_that_is_not_utf8_is_echoed_with_replacement_characters) {
+  validation_errors errors;
+  errors.not_in_enum("scope", "others\xff", {"current", "others", "all"});
+  boost::system::error_code ec;
+  const auto body = boost::json::parse(errors.to_json(), ec);
+  ASSERT_FALSE(ec) << "the 422 body is valid JSON (UTF-8): " << errors.to_json();
+  EXPECT_EQ(body.at("detail").at(0).at("input"), "others\xEF\xBF\xBD");
+}
+
+}  // namespace
+}  // namespace authd::api
