@@ -165,6 +165,23 @@ void auth_routes::install(http::router& router) {
              {.statuses = {204, 400, 401, 415, 422, 429, 500, 503}});
 }
 
+boost::asio::awaitable<auth_routes::caller_or_refusal> auth_routes::caller_of(
+    const http::request_context& ctx) {
+  caller_or_refusal out;
+  auto token = find_token(ctx.req, options_.cookie);
+  if (!token) {
+    out.refusal = http::detail_response(status::unauthorized, "Not authenticated");
+    co_return out;
+  }
+  auto caller = co_await service_.authenticate_session(*token);
+  if (!caller) {
+    out.refusal = failure(caller.error());
+    co_return out;
+  }
+  out.caller = std::move(*caller);
+  co_return out;
+}
+
 boost::asio::awaitable<http::response> auth_routes::register_account(http::request_context& ctx) {
   if (!is_json(ctx.req))
     co_return http::detail_response(status::unsupported_media_type, "Unsupported Media Type");
@@ -226,10 +243,9 @@ boost::asio::awaitable<http::response> auth_routes::logout_with_scope(http::requ
   }
   const auth::logout_scope what = *scope == "all" ? auth::logout_scope::all : auth::logout_scope::others;
 
-  auto token = find_token(ctx.req, options_.cookie);
-  if (!token) co_return http::detail_response(status::unauthorized, "Not authenticated");
-  auto caller = co_await service_.authenticate_session(*token);
-  if (!caller) co_return failure(caller.error());
+  auto who = co_await caller_of(ctx);
+  if (!who.caller) co_return std::move(who.refusal);
+  const auto& caller = who.caller;
 
   const auth::client_info client = client_of(ctx);
   auto ended = co_await service_.end_sessions(*caller, what, client);
@@ -240,10 +256,9 @@ boost::asio::awaitable<http::response> auth_routes::logout_with_scope(http::requ
 }
 
 boost::asio::awaitable<http::response> auth_routes::list_sessions(http::request_context& ctx) {
-  auto token = find_token(ctx.req, options_.cookie);
-  if (!token) co_return http::detail_response(status::unauthorized, "Not authenticated");
-  auto caller = co_await service_.authenticate_session(*token);
-  if (!caller) co_return failure(caller.error());
+  auto who = co_await caller_of(ctx);
+  if (!who.caller) co_return std::move(who.refusal);
+  const auto& caller = who.caller;
 
   auto sessions = co_await service_.list_sessions(*caller);
   if (!sessions) co_return failure(sessions.error());
@@ -251,10 +266,9 @@ boost::asio::awaitable<http::response> auth_routes::list_sessions(http::request_
 }
 
 boost::asio::awaitable<http::response> auth_routes::end_session(http::request_context& ctx) {
-  auto token = find_token(ctx.req, options_.cookie);
-  if (!token) co_return http::detail_response(status::unauthorized, "Not authenticated");
-  auto caller = co_await service_.authenticate_session(*token);
-  if (!caller) co_return failure(caller.error());
+  auto who = co_await caller_of(ctx);
+  if (!who.caller) co_return std::move(who.refusal);
+  const auto& caller = who.caller;
 
   const std::string_view id = ctx.path_parameter;
   const auth::client_info client = client_of(ctx);
@@ -269,10 +283,9 @@ boost::asio::awaitable<http::response> auth_routes::end_session(http::request_co
 
 boost::asio::awaitable<http::response> auth_routes::change_password(http::request_context& ctx) {
   // Who is asking comes first: an anonymous caller learns nothing of the body's rules.
-  auto token = find_token(ctx.req, options_.cookie);
-  if (!token) co_return http::detail_response(status::unauthorized, "Not authenticated");
-  auto caller = co_await service_.authenticate_session(*token);
-  if (!caller) co_return failure(caller.error());
+  auto who = co_await caller_of(ctx);
+  if (!who.caller) co_return std::move(who.refusal);
+  const auto& caller = who.caller;
 
   if (!is_json(ctx.req))
     co_return http::detail_response(status::unsupported_media_type, "Unsupported Media Type");

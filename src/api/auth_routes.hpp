@@ -1,6 +1,8 @@
 // The /auth/* routes: register, login, me, logout, sessions, password change.
 #pragma once
 
+#include <optional>
+
 #include "api/cookies.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/password_policy.hpp"
@@ -22,6 +24,13 @@ class auth_routes {
   void install(http::router& router);
 
  private:
+  // The caller's live session (cookie, else Bearer), or the 401 / 503 to answer instead.
+  struct caller_or_refusal {
+    std::optional<auth::authenticated> caller;
+    http::response refusal;
+  };
+  boost::asio::awaitable<caller_or_refusal> caller_of(const http::request_context& ctx);
+
   boost::asio::awaitable<http::response> register_account(http::request_context& ctx);
   boost::asio::awaitable<http::response> login(http::request_context& ctx);
   boost::asio::awaitable<http::response> me(http::request_context& ctx);
