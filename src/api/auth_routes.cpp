@@ -44,7 +44,8 @@ auth::client_info client_of(const http::request_context& ctx) {
   auth::client_info client;
   auto ua = ctx.req.find(field::user_agent);
   // Stored for the user's session list; capped so a client cannot bloat the row.
-  if (ua != ctx.req.end()) client.user_agent = std::string(ua->value().substr(0, 512));
+  // (Made valid UTF-8: the cut may split a character, and it is written as JSON to the audit log.)
+  if (ua != ctx.req.end()) client.user_agent = valid_utf8(ua->value().substr(0, 512));
   client.address = ctx.client_address;
   client.request_id = std::string(ctx.request_id);
   return client;
@@ -64,6 +65,8 @@ http::response failure(const auth::auth_failure& e) {
       return http::detail_response(status::unauthorized, "Invalid credentials");
     case auth::auth_error::wrong_password:
       return http::detail_response(status::bad_request, "Invalid current password");
+    case auth::auth_error::session_ended:
+      return http::detail_response(status::unauthorized, "Invalid token");
     case auth::auth_error::busy:
     case auth::auth_error::unavailable:
       return unavailable();

@@ -122,6 +122,10 @@ boost::asio::awaitable<std::optional<auth_failure>> auth_service::claim_account(
   // time, so a flood on one account cannot hold memory or the I/O threads.
   constexpr int max_waiting = 64;
   constexpr auto max_wait = std::chrono::seconds(5);
+  struct counted {
+    std::atomic<int>& n;
+    ~counted() { n.fetch_sub(1); }  // also when the wait is cut short (shutdown)
+  } waiter{waiting_};
   if (waiting_.fetch_add(1) < max_waiting) {
     auto executor = co_await boost::asio::this_coro::executor;
     boost::asio::steady_timer timer(executor);
@@ -133,7 +137,6 @@ boost::asio::awaitable<std::optional<auth_failure>> auth_service::claim_account(
       pause = std::min(pause * 2, std::chrono::milliseconds(50));
     }
   }
-  waiting_.fetch_sub(1);
   if (held) co_return std::nullopt;
   audit(audit_event::throttled, {}, client, "login.account.concurrent");
   co_return auth_failure(auth_error::throttled, 1);
@@ -301,8 +304,12 @@ boost::asio::awaitable<result<std::vector<store::session_record>, auth_error>> a
 boost::asio::awaitable<result<bool, auth_error>> auth_service::end_session(const authenticated& caller,
                                                                            std::string_view session_id,
                                                                            const client_info& client) {
-  // Not an id: not one of the caller's sessions either (and never sent to the store).
-  if (!is_uuid(session_id)) co_return false;
+  // Not an id: not one of the caller's sessions either (and never sent to the store). Ids are
+  // written lowercase; PostgreSQL's uuid type would match another case where SQLite's text does
+  // not, so only the written form names a session on both.
+  if (!is_uuid(session_id) ||
+      std::any_of(session_id.begin(), session_id.end(), [](char c) { return c >= 'A' && c <= 'F'; }))
+    co_return false;
   auto ended = co_await store_.end_session(caller.user.id, session_id, now_());
   if (!ended) co_return to_auth_error(ended.error());
   if (*ended) audit(audit_event::session_ended, caller.user.id, client, "delete");
@@ -328,7 +335,13 @@ boost::asio::awaitable<result<signed_in, auth_failure>> auth_service::change_pas
   if (auto refused = co_await claim_account(scopes, client, checking)) co_return *refused;
   if (auto refused = co_await check_throttle(scopes, client)) co_return *refused;
 
-  const std::string& stored_hash = caller.user.password_hash;
+  // Read again now that this check holds the account: a change that finished meanwhile ended the
+  // caller's session and replaced the hash the caller's request read.
+  auto fresh = co_await store_.find_user_and_session(caller.user.id, caller.session.id);
+  if (!fresh) co_return to_auth_error(fresh.error());
+  if (!fresh->user || !fresh->session || fresh->session->revoked || fresh->session->expires <= now_())
+    co_return auth_error::session_ended;
+  const std::string stored_hash = fresh->user->password_hash;
   auto outcome = co_await run_on_pool(pool_, [this, &current_password, &stored_hash] {
     return hasher_.verify(current_password, stored_hash);
   });

@@ -73,6 +73,7 @@ enum class auth_error {
   invalid_credentials,  // login: unknown email or wrong password, indistinguishable
   throttled,            // too many attempts: refused before any password was checked
   wrong_password,       // password change: the current password does not match
+  session_ended,        // password change: the caller's session ended while it waited its turn
   busy,                 // the hashing queue is full: try again shortly
   unavailable,          // the store cannot be reached
   internal,

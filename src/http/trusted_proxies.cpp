@@ -24,11 +24,30 @@ std::optional<ip::address> parse_address(std::string_view text) {
   return unmapped(address);
 }
 
-// An X-Forwarded-For entry: an address, an IPv6 address in brackets (as some proxies write it).
+// ":<1 to 5 digits>", the port some proxies append (IIS ARR, Azure Application Gateway).
+bool is_port_suffix(std::string_view text) {
+  if (text.size() < 2 || text.size() > 6 || text.front() != ':') return false;
+  return std::all_of(text.begin() + 1, text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// An X-Forwarded-For entry: an address; an IPv6 address in brackets; either with a port
+// ("198.51.100.1:5678", "[2001:db8::1]:443"), which is dropped.
 std::optional<ip::address> parse_forwarded_entry(std::string_view text) {
-  if (text.size() > 2 && text.front() == '[' && text.back() == ']') {
-    auto inner = parse_address(text.substr(1, text.size() - 2));
+  if (text.size() > 2 && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    const auto after = text.substr(close + 1);
+    if (!after.empty() && !is_port_suffix(after)) return std::nullopt;
+    auto inner = parse_address(text.substr(1, close - 1));
     if (inner && inner->is_v6()) return inner;
+    return std::nullopt;
+  }
+  // One colon: IPv4 with a port (an IPv6 address has several, and needs brackets for a port).
+  if (const auto colon = text.find(':');
+      colon != std::string_view::npos && text.find(':', colon + 1) == std::string_view::npos) {
+    if (!is_port_suffix(text.substr(colon))) return std::nullopt;
+    auto address = parse_address(text.substr(0, colon));
+    if (address && address->is_v4()) return address;
     return std::nullopt;
   }
   return parse_address(text);

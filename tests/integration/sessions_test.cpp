@@ -1,7 +1,9 @@
 // GET /auth/sessions, DELETE /auth/sessions/{id} and POST /auth/logout?scope=...: the caller's
 // sessions listed with the current one marked, ended one by one or by scope, and an ended
 // session's token refused afterwards.
+#include <algorithm>
 #include <boost/json/array.hpp>
+#include <cctype>
 
 #include "support/auth_api.hpp"
 #include "support/cookies.hpp"
@@ -135,6 +137,15 @@ TEST_F(sessions_endpoint, another_users_session_or_a_malformed_id_is_404_and_end
     EXPECT_TRUE(has_detail(mine.request("DELETE", "/auth/sessions/" + id), 404, "Session not found")) << id;
   }
   EXPECT_EQ(mine.get("/auth/me").status, 200u);
+
+  // Only the written (lowercase) form names a session, on both stores (PostgreSQL's uuid type
+  // would match any case).
+  auto phone = signed_in(alice(), "phone");
+  std::string upper = list_of(phone).current;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char ch) { return std::toupper(ch); });
+  EXPECT_TRUE(has_detail(mine.request("DELETE", "/auth/sessions/" + upper), 404, "Session not found"));
+  EXPECT_EQ(phone.get("/auth/me").status, 200u);
 }
 
 TEST_F(sessions_endpoint, other_methods_and_paths_keep_404_and_405) {

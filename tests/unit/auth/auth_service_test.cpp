@@ -576,6 +576,22 @@ TEST_F(auth_service_test, list_sessions_lists_the_callers_live_sessions) {
   EXPECT_EQ(run(service.list_sessions(caller)).error(), auth_error::unavailable);
 }
 
+TEST_F(auth_service_test, a_change_that_waited_behind_another_reads_the_account_again) {
+  // Two changes at once from two sessions: the first one wins and ends every session; the second,
+  // holding what it read before, must not go on with the old hash and its ended session.
+  auto ada = registered();
+  auto thief = run(service.login(email("ada@example.com"), "analytical engine", {}));
+  auto thiefs_view = *run(service.authenticate_session(thief->token));
+  auto owners_view = *run(service.authenticate_session(ada.token));
+  ASSERT_TRUE(run(service.change_password(owners_view, "analytical engine", "difference engine", {})));
+  const auto owners_hash = store.users.begin()->second.password_hash;
+
+  auto late = run(service.change_password(thiefs_view, "analytical engine", "jacquard loom cards", {}));
+  ASSERT_FALSE(late.has_value());
+  EXPECT_EQ(late.error(), auth_error::session_ended);
+  EXPECT_EQ(store.users.begin()->second.password_hash, owners_hash) << "the owner's password stands";
+}
+
 TEST_F(auth_service_test, change_password_checks_the_current_one_and_restarts_the_sessions) {
   auto ada = registered();
   auto phone = run(service.login(email("ada@example.com"), "analytical engine", {}));

@@ -108,7 +108,6 @@ TEST(trusted_proxies, a_malformed_entry_stops_at_the_last_good_address) {
   const auto proxies = trusting({"10.0.0.0/8"});
   EXPECT_EQ(proxies.client_address("10.0.0.5", "198.51.100.1, unknown"), "10.0.0.5");
   EXPECT_EQ(proxies.client_address("10.0.0.5", "198.51.100.1, garbage, 10.0.0.9"), "10.0.0.9");
-  EXPECT_EQ(proxies.client_address("10.0.0.5", "198.51.100.1:4711"), "10.0.0.5") << "ports are not addresses";
 }
 
 TEST(trusted_proxies, empty_elements_are_skipped_and_brackets_accepted) {
@@ -116,6 +115,19 @@ TEST(trusted_proxies, empty_elements_are_skipped_and_brackets_accepted) {
   EXPECT_EQ(proxies.client_address("10.0.0.5", "198.51.100.1,,"), "198.51.100.1");
   EXPECT_EQ(proxies.client_address("10.0.0.5", "[2001:db8::5]"), "2001:db8::5");
   EXPECT_EQ(proxies.client_address("10.0.0.5", "::ffff:198.51.100.1"), "198.51.100.1");
+}
+
+TEST(trusted_proxies, a_port_after_the_address_is_dropped) {
+  const auto proxies = trusting({"10.0.0.0/8"});
+  EXPECT_EQ(proxies.client_address("10.0.0.5", "198.51.100.1:5678"), "198.51.100.1");
+  EXPECT_EQ(proxies.client_address("10.0.0.5", "[2001:db8::5]:443"), "2001:db8::5");
+  EXPECT_EQ(proxies.client_address("10.0.0.5", "198.51.100.1:5678, 10.0.0.7:80"), "198.51.100.1");
+  // Not a port: the walk stops at the last good address, as for any malformed entry.
+  EXPECT_EQ(proxies.client_address("10.0.0.5", "198.51.100.1:http"), "10.0.0.5");
+  EXPECT_EQ(proxies.client_address("10.0.0.5", "198.51.100.1:1234567"), "10.0.0.5");
+  EXPECT_EQ(proxies.client_address("10.0.0.5", "[2001:db8::5]x"), "10.0.0.5");
+  EXPECT_EQ(proxies.client_address("10.0.0.5", "2001:db8::5:443"), "2001:db8::5:443")
+      << "IPv6 needs brackets";
 }
 
 TEST(trusted_proxies, every_forwarded_for_field_counts_in_order) {
