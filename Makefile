@@ -22,7 +22,7 @@ run: build-release
 	AUTHD_DATA_DIR=$(DATA_DIR) AUTHD_PORT=$(PORT) exec ./build/release/src/authd serve
 
 # The fuzz preset's tests fuzz each target for a bounded time (tests/fuzz/README.md).
-test: build-dev build-asan build-fuzz
+test: build-dev build-asan build-fuzz build-release
 	ctest --preset dev
 	ctest --preset asan
 	ctest --preset fuzz
