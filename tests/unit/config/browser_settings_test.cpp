@@ -8,19 +8,9 @@ namespace authd::config {
 namespace {
 
 using testing::fake_env;
+using testing::load_error;
+using testing::load_ok;
 using strings = std::vector<std::string>;
-
-settings load_ok(std::map<std::string, std::string> values) {
-  auto loaded = load_settings(fake_env(std::move(values)));
-  EXPECT_TRUE(loaded) << loaded.error();
-  return loaded ? *loaded : settings{};
-}
-
-std::string load_error(std::map<std::string, std::string> values) {
-  auto loaded = load_settings(fake_env(std::move(values)));
-  EXPECT_FALSE(loaded);
-  return loaded ? std::string() : loaded.error();
-}
 
 bool has_line(const std::string& text, const std::string& line) {
   return ("\n" + text).find("\n" + line + "\n") != std::string::npos;

@@ -7,6 +7,8 @@ namespace authd::config {
 namespace {
 
 using testing::fake_env;
+using testing::load_error;
+using testing::load_ok;
 
 std::variant<sqlite_settings, postgres_settings> database(std::map<std::string, std::string> values) {
   auto loaded = load_settings(fake_env(std::move(values)));
@@ -24,12 +26,6 @@ std::string postgres_url(std::map<std::string, std::string> values) {
   auto db = database(std::move(values));
   EXPECT_TRUE(std::holds_alternative<postgres_settings>(db));
   return std::holds_alternative<postgres_settings>(db) ? std::get<postgres_settings>(db).url : "";
-}
-
-std::string load_error(std::map<std::string, std::string> values) {
-  auto loaded = load_settings(fake_env(std::move(values)));
-  EXPECT_FALSE(loaded);
-  return loaded ? std::string() : loaded.error();
 }
 
 TEST(database, sqlite_url_relative_and_absolute) {

@@ -12,18 +12,8 @@ namespace authd::config {
 namespace {
 
 using testing::fake_env;
-
-settings load_ok(std::map<std::string, std::string> values) {
-  auto loaded = load_settings(fake_env(std::move(values)));
-  EXPECT_TRUE(loaded) << loaded.error();
-  return loaded ? *loaded : settings{};
-}
-
-std::string load_error(std::map<std::string, std::string> values) {
-  auto loaded = load_settings(fake_env(std::move(values)));
-  EXPECT_FALSE(loaded);
-  return loaded ? std::string() : loaded.error();
-}
+using testing::load_error;
+using testing::load_ok;
 
 TEST(settings, defaults_when_nothing_is_set) {
   settings s = load_ok({});
