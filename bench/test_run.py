@@ -10,7 +10,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 sys.dont_write_bytecode = True
 
-from driver import cli, cpu, report, seed, server, wrk  # noqa: E402
+from driver import cli, cpu, node_rs, report, seed, server, wrk  # noqa: E402
 
 WRK_OUTPUT = """Running 1s test @ http://127.0.0.1:40123
   1 threads and 4 connections
@@ -77,6 +77,32 @@ class Derived(unittest.TestCase):
         self.assertEqual(d["me_over_healthz"], 0.5)
         self.assertEqual(d["me_during_login_over_me"], 0.5)
         self.assertEqual(report.derived(rows, "postgres", {"limit_per_second": 116.0}), {})
+
+
+class Argon2Comparison(unittest.TestCase):
+    HASH_BENCH = {"memory_kib": 19456, "iterations": 2, "implementation": "avx512", "ms_per_hash": 5.0,
+                  "ms_per_hash_by_implementation": {"avx512": 5.0, "libsodium": 17.0, "libargon2": 24.0}}
+
+    def test_ratio_and_lines(self):
+        argon2 = report.compare_with_node_rs(self.HASH_BENCH, {"version": "2.2.1", "ms_per_hash": 10.0})
+        self.assertEqual(argon2["time_over_node_rs"], 0.5)
+        lines = report.argon2_comparison_lines(argon2)
+        self.assertIn("avx512 5.00, libsodium 17.00, libargon2 24.00, @node-rs/argon2 2.2.1 10.00", lines[0])
+        self.assertIn("0.50x", lines[1])
+
+    def test_a_skipped_comparison_says_why(self):
+        argon2 = report.compare_with_node_rs(self.HASH_BENCH, {"skipped": "npm not found"})
+        self.assertNotIn("time_over_node_rs", argon2)
+        self.assertIn("@node-rs/argon2 not timed: npm not found", report.argon2_comparison_lines(argon2))
+
+    def test_node_rs_output_must_show_the_parameters_asked_for(self):
+        line = ('{"version":"2.2.1","hashes":3,"ms_per_hash":9.5,'
+                '"sample":"$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"}')
+        self.assertEqual(node_rs.parse("npm noise\n" + line, 19456, 2)["ms_per_hash"], 9.5)
+        with self.assertRaises(ValueError):
+            node_rs.parse(line, 65536, 2)
+        with self.assertRaises(ValueError):
+            node_rs.parse("no json here", 19456, 2)
 
 
 class Chart(unittest.TestCase):

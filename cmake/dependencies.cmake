@@ -9,6 +9,8 @@ pkg_check_modules(jwt REQUIRED IMPORTED_TARGET libjwt)
 pkg_check_modules(sqlite3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(libpq REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(idn2 REQUIRED IMPORTED_TARGET libidn2)
+# The reference Argon2: what authd's own is compared with (tests, hash-bench); it computes no login.
+pkg_check_modules(argon2 REQUIRED IMPORTED_TARGET libargon2)
 
 find_library(ZXCVBN_LIBRARY NAMES zxcvbn REQUIRED)
 find_path(ZXCVBN_INCLUDE_DIR zxcvbn.h REQUIRED)

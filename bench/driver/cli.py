@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from . import cpu, report, seed, server, wrk
+from . import cpu, node_rs, report, seed, server, wrk
 
 BENCH = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 LUA = os.path.join(BENCH, "lua")
@@ -54,7 +54,11 @@ def parse_args(argv):
                         "of its latency figures, so its default of 2 would hide the slow logins under load")
     p.add_argument("--scenarios", default=env("BENCH_SCENARIOS", ",".join(SCENARIOS)),
                    help="comma-separated, from: " + ", ".join(SCENARIOS))
-    p.add_argument("--hash-seconds", type=float, default=3.0, help="how long `authd hash-bench` hashes (3)")
+    p.add_argument("--hash-seconds", type=float, default=3.0,
+                   help="how long `authd hash-bench` hashes with each implementation (3)")
+    p.add_argument("--node-rs", action=argparse.BooleanOptionalAction, default=env("BENCH_NODE_RS", "1") != "0",
+                   help="also time @node-rs/argon2, installed from npm into a temporary folder, with the same "
+                        "parameters (default: on; BENCH_NODE_RS=0 turns it off)")
     p.add_argument("--wrk", default="wrk", help="the wrk binary")
     p.add_argument("--results-dir", default=os.path.join(BENCH, "results"))
     p.add_argument("--no-chart", action="store_true", help="do not draw latest.png")
@@ -136,7 +140,12 @@ class Run:
     def argon2_limit(self):
         out = server.run_authd(self.args.authd, ["hash-bench", "--seconds", str(self.args.hash_seconds)],
                                self.base_env(os.path.join(self.work, "hash-bench")), self.work)
-        return json.loads(out.strip().splitlines()[-1])
+        argon2 = json.loads(out.strip().splitlines()[-1])
+        if self.args.node_rs:  # right after, so that both see the same machine
+            print("@node-rs/argon2 with the same parameters...", flush=True)
+            node = node_rs.measure(argon2["memory_kib"], argon2["iterations"], self.args.hash_seconds, self.work)
+            argon2 = report.compare_with_node_rs(argon2, node)
+        return argon2
 
     def startup(self, runs=3):
         """Fresh processes on a migrated SQLite store; the first one also writes the JWT secret."""

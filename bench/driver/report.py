@@ -58,6 +58,31 @@ def derived(rows, backend, argon2):
     return out
 
 
+def compare_with_node_rs(argon2, node):
+    """hash-bench's figures with @node-rs/argon2's added, and the ratio of the times per hash."""
+    out = {**argon2, "node_rs": node}
+    if node.get("ms_per_hash") and argon2.get("ms_per_hash"):
+        out["time_over_node_rs"] = round(argon2["ms_per_hash"] / node["ms_per_hash"], 3)
+    return out
+
+
+def argon2_comparison_lines(argon2):
+    """Time per hash of each implementation hash-bench timed, and of @node-rs/argon2."""
+    timings = [f"{name} {ms:.2f}" for name, ms in argon2.get("ms_per_hash_by_implementation", {}).items()]
+    node = argon2.get("node_rs") or {}
+    if node.get("ms_per_hash"):
+        timings.append(f"@node-rs/argon2 {node.get('version', '?')} {node['ms_per_hash']:.2f}")
+    lines = []
+    if timings:
+        lines.append(f"Argon2id ms per hash on one core: {', '.join(timings)} "
+                     f"(authd runs {argon2.get('implementation', '?')})")
+    if "time_over_node_rs" in argon2:
+        lines.append(f"authd's Argon2id takes {argon2['time_over_node_rs']:.2f}x the time of @node-rs/argon2's")
+    elif "skipped" in node:
+        lines.append(f"@node-rs/argon2 not timed: {node['skipped']}")
+    return lines
+
+
 def summary_lines(result):
     argon2 = result.get("argon2") or {}
     lines = []
@@ -69,6 +94,7 @@ def summary_lines(result):
         if "measured_parallel_per_second" in argon2:
             lines.append(f"Argon2id measured with those threads in parallel: "
                          f"{argon2['measured_parallel_per_second']:.1f} hashes/s")
+        lines.extend(argon2_comparison_lines(argon2))
     for backend, facts in result["backends"].items():
         d = facts.get("derived", {})
         if "login_percent_of_argon2_limit" in d:

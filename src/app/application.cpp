@@ -21,6 +21,7 @@
 #include "api/docs_pages.hpp"
 #include "api/health_routes.hpp"
 #include "api/openapi_routes.hpp"
+#include "auth/argon2/thread_arena.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/email_policy.hpp"
 #include "config/jwt_secret.hpp"
@@ -168,8 +169,12 @@ int serve(const config::settings& s) {
   auto store = open_store(s, io);
   if (!store) return exit_failure;
 
-  auth::password_hasher hasher({.memory_kib = s.argon2_memory_kib, .iterations = s.argon2_iterations});
-  auth::hash_pool pool(s.hash_threads, s.hash_queue);
+  auth::password_hasher hasher({.memory_kib = s.argon2_memory_kib,
+                                .iterations = s.argon2_iterations,
+                                .implementation = s.argon2_implementation});
+  // A worker with nothing left to do wipes its arena: password-derived memory outlives a hash
+  // only while more hashes are waiting (docs/security.md).
+  auth::hash_pool pool(s.hash_threads, s.hash_queue, [] { auth::argon2::wipe_thread_arena(); });
   auth::token_codec tokens(secret->value, s.jwt_previous_secrets);
   // Key ids are public (every token carries one): logged so that an operator can tell which
   // secret signed a token, and check that a rotation took effect.
@@ -252,8 +257,9 @@ int serve(const config::settings& s) {
   server->start();
   auto bound = server->local_endpoint();
   // Tests and scripts wait for this line (port 0 picks a free port), so it is flushed at once.
-  spdlog::info("listening on http://{}:{} ({} I/O threads, {} hashing threads, {})",
+  spdlog::info("listening on http://{}:{} ({} I/O threads, {} hashing threads with Argon2 by {}, {})",
                bound.address().to_string(), bound.port(), s.threads, pool.workers(),
+               auth::argon2::name_of(hasher.implementation()),
                std::holds_alternative<config::sqlite_settings>(s.database) ? "SQLite" : "PostgreSQL");
   spdlog::default_logger()->flush();
 

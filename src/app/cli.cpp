@@ -50,11 +50,15 @@ int run_cli(int argc, char** argv) {
   down_cmd->add_option("steps", steps, "How many migrations to revert")->check(CLI::PositiveNumber);
   auto* status_cmd = migrate_cmd->add_subcommand("status", "List migrations and whether they are applied");
 
-  auto* hash_bench_cmd =
-      cli.add_subcommand("hash-bench", "Time Argon2 with the configured parameters; print one JSON line");
+  auto* hash_bench_cmd = cli.add_subcommand(
+      "hash-bench",
+      "Time Argon2 with the configured parameters, next to libsodium and libargon2; print one JSON line");
   double hash_seconds = 3;
   hash_bench_cmd
-      ->add_option("--seconds", hash_seconds, "Seconds of hashing, on one thread then on the pool's threads")
+      ->add_option(
+          "--seconds", hash_seconds,
+          "Seconds of hashing per figure: on one thread, on the pool's threads, then with each other "
+          "implementation")
       ->check(CLI::Range(0.1, 600.0));
 
   try {

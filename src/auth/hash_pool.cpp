@@ -25,7 +25,8 @@ void lower_own_priority() {
 
 }  // namespace
 
-hash_pool::hash_pool(std::size_t workers, std::size_t queue_capacity) : capacity_(queue_capacity) {
+hash_pool::hash_pool(std::size_t workers, std::size_t queue_capacity, std::function<void()> on_idle)
+    : capacity_(queue_capacity), on_idle_(std::move(on_idle)) {
   const std::size_t count = std::max<std::size_t>(workers, 1);
   threads_.reserve(count);
   try {
@@ -99,8 +100,13 @@ void hash_pool::run() {
     }
     job();
     job = nullptr;  // its captures go before the job counts as finished
-    std::lock_guard lock(mutex_);
-    --busy_;
+    bool idle = false;
+    {
+      std::lock_guard lock(mutex_);
+      --busy_;
+      idle = queue_.empty();
+    }
+    if (idle && on_idle_) on_idle_();
   }
 }
 

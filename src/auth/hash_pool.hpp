@@ -1,6 +1,6 @@
 // A small fixed pool of threads for Argon2, with a bounded queue: beyond it work is refused
 // (the caller answers 503) rather than queued without limit. Workers run at a lower priority
-// than the I/O threads.
+// than the I/O threads, and tell when they run out of work (the hasher wipes their memory then).
 #pragma once
 
 #include <condition_variable>
@@ -18,8 +18,10 @@ class hash_pool {
   // How much nicer than the I/O threads the workers run (see lower_own_priority).
   static constexpr int nice_increment = 5;
 
-  // `workers` threads (at least 1) and room for `queue_capacity` waiting jobs.
-  hash_pool(std::size_t workers, std::size_t queue_capacity);
+  // `workers` threads (at least 1) and room for `queue_capacity` waiting jobs. A worker that
+  // finishes a job and finds the queue empty calls `on_idle` (if set) before it sleeps; a job
+  // queued meanwhile waits for it.
+  hash_pool(std::size_t workers, std::size_t queue_capacity, std::function<void()> on_idle = {});
   ~hash_pool();  // stops: waits for the running jobs, drops queued ones without running them
   hash_pool(const hash_pool&) = delete;
   hash_pool& operator=(const hash_pool&) = delete;
@@ -42,6 +44,7 @@ class hash_pool {
   std::condition_variable wake_;
   std::deque<std::function<void()>> queue_;
   std::size_t capacity_;
+  std::function<void()> on_idle_;
   std::size_t busy_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> threads_;

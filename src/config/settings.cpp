@@ -135,6 +135,22 @@ class variables {
     out = lowered;
   }
 
+  // A name from argon2::implementation_named that this CPU can run.
+  void argon2_implementation(const char* name, auth::argon2::implementation& out) {
+    if (failed()) return;
+    auto value = get(name);
+    if (!value) return;
+    const auto parsed = auth::argon2::implementation_named(ascii_lower(*value));
+    if (!parsed) {
+      fail(name, "expected one of " + auth::argon2::implementation_names() + ", got " + shown_value(*value));
+    } else if (!auth::argon2::supported(*parsed)) {
+      fail(name, "this CPU cannot run " + std::string(auth::argon2::name_of(*parsed)) +
+                     " (auto picks what it can)");
+    } else {
+      out = *parsed;
+    }
+  }
+
   void host(const char* name, std::string& out) {
     if (failed()) return;
     auto value = get(name);
@@ -443,8 +459,10 @@ boost::system::result<settings, std::string> load_settings(const env_lookup& env
   vars.list("AUTHD_ALLOWED_ORIGINS", origin_value, s.allowed_origins);
   vars.list("AUTHD_TRUSTED_PROXIES", proxy_value, s.trusted_proxies);
 
-  vars.integer("AUTHD_ARGON2_MEMORY_KIB", 1024, 4194304, s.argon2_memory_kib);
+  // 1 GiB: the most a stored hash may ask for (auth/password_hasher.hpp).
+  vars.integer("AUTHD_ARGON2_MEMORY_KIB", 1024, 1048576, s.argon2_memory_kib);
   vars.integer("AUTHD_ARGON2_ITERATIONS", 1, 64, s.argon2_iterations);
+  vars.argon2_implementation("AUTHD_ARGON2_IMPLEMENTATION", s.argon2_implementation);
   vars.integer("AUTHD_HASH_THREADS", 0, 256, s.hash_threads);
   vars.integer("AUTHD_HASH_QUEUE", 1, 100000, s.hash_queue);
 
@@ -517,6 +535,7 @@ std::string describe(const settings& s) {
   line("AUTHD_TRUSTED_PROXIES", joined(s.trusted_proxies));
   line("AUTHD_ARGON2_MEMORY_KIB", std::to_string(s.argon2_memory_kib));
   line("AUTHD_ARGON2_ITERATIONS", std::to_string(s.argon2_iterations));
+  line("AUTHD_ARGON2_IMPLEMENTATION", std::string(auth::argon2::name_of(s.argon2_implementation)));
   line("AUTHD_HASH_THREADS", std::to_string(s.hash_threads));
   line("AUTHD_HASH_QUEUE", std::to_string(s.hash_queue));
   line("AUTHD_THROTTLE_ACCOUNT_FAILURES", std::to_string(s.throttle_account_failures));

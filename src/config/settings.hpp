@@ -13,6 +13,8 @@
 #include <variant>
 #include <vector>
 
+#include "auth/argon2/implementation.hpp"
+
 namespace authd::config {
 
 struct sqlite_settings {
@@ -46,9 +48,11 @@ struct settings {
   // rotation logs nobody out; each as strong as JWT_SECRET must be, at most 16.
   std::vector<std::string> jwt_previous_secrets;
 
-  // Hashing (AUTHD_ARGON2_MEMORY_KIB, AUTHD_ARGON2_ITERATIONS, AUTHD_HASH_THREADS, AUTHD_HASH_QUEUE)
+  // Hashing (AUTHD_ARGON2_MEMORY_KIB, AUTHD_ARGON2_ITERATIONS, AUTHD_ARGON2_IMPLEMENTATION,
+  // AUTHD_HASH_THREADS, AUTHD_HASH_QUEUE)
   std::uint32_t argon2_memory_kib = 19456;
   std::uint32_t argon2_iterations = 2;
+  auth::argon2::implementation argon2_implementation = auth::argon2::implementation::fastest;
   unsigned hash_threads = 0;  // resolved to the number of cores
   std::size_t hash_queue = 64;
 

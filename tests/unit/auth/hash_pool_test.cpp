@@ -36,6 +36,24 @@ TEST(hash_pool, workers_run_nicer_than_the_thread_that_made_the_pool) {
   EXPECT_EQ(seen.get_future().get(), std::min(ours + hash_pool::nice_increment, 19));
 }
 
+TEST(hash_pool, a_worker_says_it_is_idle_only_when_the_queue_runs_dry) {
+  std::atomic<int> idle{0};
+  std::atomic<int> ran{0};
+  std::promise<void> all_idle;
+  hash_pool pool(1, 4, [&] {
+    if (++idle == 1) all_idle.set_value();
+  });
+  gate blocker;
+  ASSERT_TRUE(pool.try_submit(blocker.job()));
+  blocker.started.get_future().wait();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(pool.try_submit([&] { ++ran; }));
+  blocker.release.set_value();
+  all_idle.get_future().wait();
+  EXPECT_EQ(ran.load(), 3);  // the idle call came after the last queued job, not between them
+  pool.drain();
+  EXPECT_EQ(idle.load(), 1);
+}
+
 TEST(hash_pool, has_at_least_one_worker) {
   EXPECT_EQ(hash_pool(0, 1).workers(), 1U);
   EXPECT_EQ(hash_pool(3, 1).workers(), 3U);

@@ -1,9 +1,14 @@
 #include "auth/password_hasher.hpp"
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
+
+#include "auth/argon2/thread_arena.hpp"
 
 namespace authd::auth {
 namespace {
@@ -94,10 +99,15 @@ TEST(password_hasher, other_parameters_need_rehash) {
             verify_outcome::mismatch);
 }
 
-TEST(password_hasher, other_argon2_variants_are_mismatches_even_with_the_right_password) {
+TEST(password_hasher, argon2i_verifies_and_needs_rehash_argon2d_never_verifies) {
   const password_hasher hasher(small);
-  // Same CLI command with -i and -d instead of -id.
+  // Same CLI command with -i and -d instead of -id. Argon2i goes through libsodium here (more
+  // memory than the configured 64 KiB); argon2d is refused whatever its parameters.
   EXPECT_EQ(hasher.verify(cffi_password,
+                          "$argon2i$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$"
+                          "Xa6qz301W1SA3+F0uTR4gw1ZFMtxOqvVYh4Sa4RGVlk"),
+            verify_outcome::match_needs_rehash);
+  EXPECT_EQ(hasher.verify("Password",
                           "$argon2i$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$"
                           "Xa6qz301W1SA3+F0uTR4gw1ZFMtxOqvVYh4Sa4RGVlk"),
             verify_outcome::mismatch);
@@ -105,6 +115,72 @@ TEST(password_hasher, other_argon2_variants_are_mismatches_even_with_the_right_p
                           "$argon2d$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$"
                           "qLf0+n4ADfvFCdOHv6Uyjkz3CTiJD1gNFXD96o5IWZo"),
             verify_outcome::mismatch);
+  // Within the arena: authd's own Argon2 verifies argon2i (argon2 somesaltsomesalt -i -t 3 -k 64 -p 1 -e).
+  char argon2i[crypto_pwhash_STRBYTES];
+  ASSERT_EQ(crypto_pwhash_str_alg(argon2i, "password", 8, 3, 64 * 1024, crypto_pwhash_ALG_ARGON2I13), 0);
+  EXPECT_EQ(hasher.verify("password", argon2i), verify_outcome::match_needs_rehash);
+  EXPECT_EQ(hasher.verify("passwore", argon2i), verify_outcome::mismatch);
+}
+
+// Every implementation this CPU runs, libsodium included.
+std::vector<argon2::implementation> implementations() {
+  std::vector<argon2::implementation> out;
+  for (const auto i : {argon2::implementation::portable, argon2::implementation::avx2,
+                       argon2::implementation::avx512, argon2::implementation::libsodium})
+    if (argon2::supported(i)) out.push_back(i);
+  return out;
+}
+
+TEST(password_hasher, every_implementation_verifies_every_others_hashes) {
+  for (const auto writer : implementations()) {
+    const password_hasher writing({.memory_kib = 256, .iterations = 2, .implementation = writer});
+    const std::string phc = writing.hash("tr0ub4dor&3");
+    for (const auto reader : implementations()) {
+      SCOPED_TRACE(std::string(argon2::name_of(writer)) + " -> " + std::string(argon2::name_of(reader)));
+      const password_hasher reading({.memory_kib = 256, .iterations = 2, .implementation = reader});
+      EXPECT_EQ(reading.verify("tr0ub4dor&3", phc), verify_outcome::match);
+      EXPECT_EQ(reading.verify("tr0ub4dor&4", phc), verify_outcome::mismatch);
+    }
+  }
+}
+
+TEST(password_hasher, writes_what_libsodium_writes_and_verifies) {
+  const password_hasher hasher(small);
+  const std::string phc = hasher.hash("correct horse battery staple");
+  EXPECT_EQ(phc.size(), std::string_view(small_vector).size());  // 16-byte salt, 32-byte tag
+  EXPECT_EQ(crypto_pwhash_str_verify(phc.c_str(), "correct horse battery staple", 28), 0);
+  EXPECT_EQ(crypto_pwhash_str_needs_rehash(phc.c_str(), 1, 64 * 1024), 0);
+}
+
+TEST(password_hasher, auto_resolves_to_the_fastest_kernel_this_cpu_runs) {
+  const password_hasher hasher(small);
+  EXPECT_EQ(argon2::kernel_of(hasher.implementation()), argon2::fastest_supported_kernel());
+  EXPECT_EQ(password_hasher(
+                {.memory_kib = 64, .iterations = 1, .implementation = argon2::implementation::libsodium})
+                .implementation(),
+            argon2::implementation::libsodium);
+}
+
+TEST(password_hasher, leaves_password_derived_memory_in_the_thread_arena_until_it_is_wiped) {
+  std::thread([] {
+    const password_hasher hasher(small);
+    hasher.hash("some password");
+    const argon2::arena* arena = argon2::existing_thread_arena();
+    ASSERT_NE(arena, nullptr);
+    EXPECT_EQ(arena->dirty_blocks(), 64U);
+    argon2::wipe_thread_arena();
+    EXPECT_EQ(arena->dirty_blocks(), 0U);
+    EXPECT_EQ(hasher.verify("some password", hasher.hash("some password")), verify_outcome::match);
+  }).join();
+}
+
+TEST(password_hasher, libsodium_needs_no_arena) {
+  std::thread([] {
+    const password_hasher hasher(
+        {.memory_kib = 64, .iterations = 1, .implementation = argon2::implementation::libsodium});
+    EXPECT_EQ(hasher.verify("pw", hasher.hash("pw")), verify_outcome::match);
+    EXPECT_EQ(argon2::existing_thread_arena(), nullptr);
+  }).join();
 }
 
 TEST(password_hasher, malformed_stored_hashes_are_mismatches) {
@@ -155,11 +231,16 @@ TEST(password_hasher, absurd_stored_costs_are_refused_before_computing) {
             verify_outcome::mismatch);
 }
 
-TEST(password_hasher, dummy_verify_accepts_any_input) {
-  const password_hasher hasher(small);
-  hasher.dummy_verify("");
-  hasher.dummy_verify("some password");
-  hasher.dummy_verify(std::string(1000, 'x'));
+TEST(password_hasher, dummy_verify_accepts_any_input_and_hashes_with_the_configured_cost) {
+  std::thread([] {
+    const password_hasher hasher(small);
+    hasher.dummy_verify("");
+    hasher.dummy_verify("some password");
+    hasher.dummy_verify(std::string(1000, 'x'));
+    // It ran Argon2 with the configured memory, as a verification of a current hash does.
+    ASSERT_NE(argon2::existing_thread_arena(), nullptr);
+    EXPECT_EQ(argon2::existing_thread_arena()->dirty_blocks(), small.memory_kib);
+  }).join();
 }
 
 TEST(password_hasher, refuses_parameters_outside_what_it_would_verify) {

@@ -36,6 +36,7 @@ TEST(describe, lists_every_setting) {
                            "AUTHD_SESSION_SWEEP_SECONDS",
                            "AUTHD_ARGON2_MEMORY_KIB",
                            "AUTHD_ARGON2_ITERATIONS",
+                           "AUTHD_ARGON2_IMPLEMENTATION",
                            "AUTHD_HASH_THREADS",
                            "AUTHD_HASH_QUEUE",
                            "AUTHD_PASSWORD_MIN_LENGTH",
