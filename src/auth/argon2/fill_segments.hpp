@@ -38,7 +38,9 @@ inline std::uint32_t reference_index(const fill_layout& l, std::uint32_t pass, s
   const std::uint64_t x = (std::uint64_t{j1} * j1) >> 32;
   const std::uint64_t relative = area - 1 - ((area * x) >> 32);
   const std::uint64_t start = (pass == 0 || slice == sync_points - 1) ? 0 : (slice + 1) * segment;
-  return static_cast<std::uint32_t>((start + relative) % l.lane_length);
+  // (start + relative) mod q, without a division: both are below q.
+  const std::uint64_t position = start + relative;
+  return static_cast<std::uint32_t>(position >= l.lane_length ? position - l.lane_length : position);
 }
 
 // Argon2i's pseudo-random numbers: G(0, G(0, Z)) over the position Z and a counter.
@@ -82,8 +84,9 @@ void fill_segment(const fill_layout& l, std::uint32_t pass, std::uint32_t slice,
   block* const own_lane = l.memory + std::uint64_t{lane} * l.lane_length;
 
   auto reference_of = [&](std::uint32_t index, std::uint64_t pseudo_random) -> const block& {
-    const std::uint32_t ref_lane =
-        (pass == 0 && slice == 0) ? lane : static_cast<std::uint32_t>((pseudo_random >> 32) % l.lanes);
+    const std::uint32_t ref_lane = (pass == 0 && slice == 0) || l.lanes == 1
+                                       ? lane
+                                       : static_cast<std::uint32_t>((pseudo_random >> 32) % l.lanes);
     const std::uint32_t ref_index =
         reference_index(l, pass, slice, index, ref_lane == lane, static_cast<std::uint32_t>(pseudo_random));
     return l.memory[std::uint64_t{ref_lane} * l.lane_length + ref_index];

@@ -1,8 +1,10 @@
 #include "auth/password_hasher.hpp"
 
+#include <argon2.h>
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <array>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -150,6 +152,25 @@ TEST(password_hasher, writes_what_libsodium_writes_and_verifies) {
   EXPECT_EQ(phc.size(), std::string_view(small_vector).size());  // 16-byte salt, 32-byte tag
   EXPECT_EQ(crypto_pwhash_str_verify(phc.c_str(), "correct horse battery staple", 28), 0);
   EXPECT_EQ(crypto_pwhash_str_needs_rehash(phc.c_str(), 1, 64 * 1024), 0);
+}
+
+TEST(password_hasher, the_reference_library_verifies_its_hashes_and_it_verifies_the_references) {
+  // libargon2 is what argon2-cffi (the original service's library) calls underneath.
+  const password_hasher hasher({.memory_kib = 256, .iterations = 2});
+  const std::string ours = hasher.hash("correct horse battery staple");
+  EXPECT_EQ(argon2_verify(ours.c_str(), "correct horse battery staple", 28, Argon2_id), ARGON2_OK);
+  EXPECT_EQ(argon2_verify(ours.c_str(), "correct horse battery stapler", 29, Argon2_id),
+            ARGON2_VERIFY_MISMATCH);
+
+  const unsigned char salt[16] = {'o', 't', 'h', 'e', 'r', ' ', 's', 'a', 'l', 't'};
+  for (const auto& [m, t, p] : {std::array<std::uint32_t, 3>{256, 2, 1}, {64, 3, 4}, {200, 1, 2}}) {
+    char encoded[256];
+    ASSERT_EQ(argon2id_hash_encoded(t, m, p, "password", 8, salt, sizeof salt, 32, encoded, sizeof encoded),
+              ARGON2_OK);
+    SCOPED_TRACE(encoded);
+    EXPECT_NE(hasher.verify("password", encoded), verify_outcome::mismatch);
+    EXPECT_EQ(hasher.verify("passworD", encoded), verify_outcome::mismatch);
+  }
 }
 
 TEST(password_hasher, auto_resolves_to_the_fastest_kernel_this_cpu_runs) {
