@@ -10,7 +10,7 @@ RUN cmake --preset release && cmake --build --preset release
 
 FROM debian:12-slim
 RUN apt-get update -q && apt-get install -y -q --no-install-recommends \
-      libsodium23 libjwt0 libsqlite3-0 libzxcvbn0 libidn2-0 libunistring2 libpq5 \
+      libsodium23 libjwt0 libsqlite3-0 libzxcvbn0 libidn2-0 libunistring2 libpq5 libargon2-1 \
       libspdlog1.10 libfmt9 libboost-json1.81.0 libboost-url1.81.0 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home-dir /var/lib/authd --create-home authd

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <functional>
 #include <latch>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -74,20 +75,30 @@ std::function<void()> hashing_with_libargon2(const config::settings& s) {
   };
 }
 
-// What the system granted the hashing memory, seen from a thread that has hashed.
-std::string arena_json(const auth::password_hasher& hasher) {
+// What the system granted the hashing memory: an arena for each of `threads` threads, all mapped
+// at once, since the memory-lock limit counts them together.
+std::string arena_json(const auth::password_hasher& hasher, unsigned threads) {
   if (hasher.implementation() == argon2::implementation::libsodium) return "null";
-  std::string json;
-  std::thread([&] {
-    hasher.hash("hash-bench arena");
-    const argon2::arena* arena = argon2::existing_thread_arena();
-    const auto facts = arena->facts();
-    json = "{\"mib\":" + std::to_string(arena->capacity() / 1024) +
-           ",\"huge_page_mib\":" + std::to_string(facts.huge_page_kib / 1024) +
-           ",\"explicit_huge_pages\":" + (arena->explicit_huge_pages() ? "true" : "false") +
-           ",\"locked\":" + (arena->locked() ? "true" : "false") + "}";
-  }).join();
-  return json;
+  std::mutex mutex;
+  bool all_locked = true;
+  std::size_t mib_each = 0, huge_page_kib = 0;
+  std::latch mapped(threads);
+  std::vector<std::thread> workers;
+  for (unsigned i = 0; i < threads; ++i)
+    workers.emplace_back([&] {
+      hasher.hash("hash-bench arena");
+      mapped.arrive_and_wait();
+      const argon2::arena* arena = argon2::existing_thread_arena();
+      const auto facts = arena->facts();
+      std::lock_guard lock(mutex);
+      all_locked = all_locked && arena->locked();
+      mib_each = arena->capacity() / 1024;
+      huge_page_kib += facts.huge_page_kib;
+    });
+  for (auto& worker : workers) worker.join();
+  return "{\"threads\":" + std::to_string(threads) + ",\"mib_each\":" + std::to_string(mib_each) +
+         ",\"huge_page_mib\":" + std::to_string(huge_page_kib / 1024) +
+         ",\"locked\":" + (all_locked ? "true" : "false") + "}";
 }
 
 }  // namespace
@@ -128,7 +139,8 @@ int hash_bench(const config::settings& s, double seconds) {
       "\"hash_threads\":%u,\"cores\":%u,\"limit_per_second\":%.1f,\"measured_parallel_per_second\":%.1f,"
       "\"ms_per_hash_by_implementation\":{%s},\"arena\":%s}\n",
       s.argon2_memory_kib, s.argon2_iterations, configured.c_str(), ms_per_hash, s.hash_threads, cores,
-      parallel / ms_per_hash * 1000.0, measured, by_implementation.c_str(), arena_json(hasher).c_str());
+      parallel / ms_per_hash * 1000.0, measured, by_implementation.c_str(),
+      arena_json(hasher, parallel).c_str());
   return 0;
 }
 

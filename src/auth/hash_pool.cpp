@@ -88,10 +88,19 @@ std::size_t hash_pool::queued() const {
 
 void hash_pool::run() {
   lower_own_priority();
+  bool worked_since_idle = false;
   for (;;) {
     std::function<void()> job;
     {
       std::unique_lock lock(mutex_);
+      // Idle is decided here, just before sleeping: a worker that saw a queued job when it finished
+      // may find it taken by another worker by now.
+      if (queue_.empty() && !stopping_ && worked_since_idle && on_idle_) {
+        lock.unlock();
+        on_idle_();
+        worked_since_idle = false;
+        continue;  // a job may have come meanwhile
+      }
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and nothing left to finish
       job = std::move(queue_.front());
@@ -100,13 +109,9 @@ void hash_pool::run() {
     }
     job();
     job = nullptr;  // its captures go before the job counts as finished
-    bool idle = false;
-    {
-      std::lock_guard lock(mutex_);
-      --busy_;
-      idle = queue_.empty();
-    }
-    if (idle && on_idle_) on_idle_();
+    worked_since_idle = true;
+    std::lock_guard lock(mutex_);
+    --busy_;
   }
 }
 

@@ -18,9 +18,9 @@ class hash_pool {
   // How much nicer than the I/O threads the workers run (see lower_own_priority).
   static constexpr int nice_increment = 5;
 
-  // `workers` threads (at least 1) and room for `queue_capacity` waiting jobs. A worker that
-  // finishes a job and finds the queue empty calls `on_idle` (if set) before it sleeps; a job
-  // queued meanwhile waits for it.
+  // `workers` threads (at least 1) and room for `queue_capacity` waiting jobs. A worker that has
+  // run jobs and is about to sleep on an empty queue calls `on_idle` (if set) first; a job queued
+  // meanwhile waits for it. Not at shutdown.
   hash_pool(std::size_t workers, std::size_t queue_capacity, std::function<void()> on_idle = {});
   ~hash_pool();  // stops: waits for the running jobs, drops queued ones without running them
   hash_pool(const hash_pool&) = delete;

@@ -133,10 +133,12 @@ verify_outcome password_hasher::verify(std::string_view password, std::string_vi
   }
   if (!matches) return verify_outcome::mismatch;
 
-  // New hashes are argon2id with p=1 (this is what moves argon2-cffi's p=4 hashes to our form).
+  // New hashes are argon2id with p=1, a 16-byte salt and a 32-byte tag (this is what moves
+  // argon2-cffi's p=4 hashes, and other libraries' salt and tag sizes, to our form).
   const bool same_parameters = stored->type == argon2::variant::id && stored->cost.lanes == 1 &&
                                stored->cost.memory_kib == cost_.memory_kib &&
-                               stored->cost.passes == cost_.passes;
+                               stored->cost.passes == cost_.passes && stored->salt.size() == salt_bytes &&
+                               stored->tag.size() == tag_bytes;
   return same_parameters ? verify_outcome::match : verify_outcome::match_needs_rehash;
 }
 

@@ -6,7 +6,8 @@
 //         can express the case (argon2id/argon2i, one lane, a 16-byte salt, nothing else).
 //   odd:  the rest is "<password>\n<stored hash>"; the hasher (256 KiB, t=1, authd's Argon2 for
 //         stored hashes that fit, libsodium for larger ones) must say match exactly when libsodium's
-//         crypto_pwhash_str_verify does, for every string cheap enough to hand libsodium.
+//         crypto_pwhash_str_verify does, for every string cheap enough to hand libsodium (every
+//         string goes through the PHC parser).
 #include <fuzzer/FuzzedDataProvider.h>
 #include <sodium.h>
 
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "auth/argon2/argon2.hpp"
+#include "auth/argon2/phc.hpp"
 #include "auth/password_hasher.hpp"
 #include "fuzz_check.hpp"
 #include "unit/auth/argon2/references.hpp"
@@ -75,9 +77,12 @@ void stored(std::string_view rest) {
   const std::string password(rest.substr(0, newline));
   const std::string_view phc = rest.substr(newline + 1);
 
-  const auto ours = hasher.verify(password, phc);
-  // libsodium reads up to a NUL and has no length limit; the hasher refuses both.
+  // Every string reaches the parser; only cheap ones the hashers, which compute any hash they can
+  // decode (the hasher hands one larger than its arena to libsodium). libsodium also reads up to a
+  // NUL and has no length limit, where the hasher refuses both.
+  static_cast<void>(argon2::parse_phc(phc));
   if (phc.find('\0') != std::string_view::npos || phc.size() > 512 || !cheap_for_libsodium(phc)) return;
+  const auto ours = hasher.verify(password, phc);
   const std::string text(phc);
   const bool sodium_matches = crypto_pwhash_str_verify(text.c_str(), password.data(), password.size()) == 0;
   FUZZ_CHECK((ours != auth::verify_outcome::mismatch) == sodium_matches, text);

@@ -4,11 +4,13 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <new>
 #include <sstream>
+#include <system_error>
 
 namespace authd::auth::argon2 {
 
@@ -19,13 +21,6 @@ constexpr std::size_t small_page_bytes = 4096;
 
 std::size_t round_up(std::size_t value, std::size_t step) {
   return (value + step - 1) / step * step;
-}
-
-// Reserved huge pages (vm.nr_hugepages), if the administrator set some aside: never split, never
-// swapped. Usually there are none, and this fails at once.
-void* map_explicit_huge_pages(std::size_t bytes) {
-  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
-  return p == MAP_FAILED ? nullptr : p;
 }
 
 // Ordinary memory aligned to a huge page, so that transparent huge pages can back all of it.
@@ -54,18 +49,22 @@ void fault_in(void* memory, std::size_t bytes) {
 
 arena::arena(std::size_t blocks) {
   bytes_ = round_up(std::max<std::size_t>(blocks, 1) * block_bytes, huge_page_bytes);
-  void* p = map_explicit_huge_pages(bytes_);
-  explicit_huge_pages_ = p != nullptr;
-  if (!p) p = map_aligned(bytes_);
+  void* p = map_aligned(bytes_);
   if (!p) throw std::bad_alloc();
   memory_ = static_cast<block*>(p);
   capacity_ = bytes_ / block_bytes;
 
-  // Each of these only narrows where the password-derived memory can end up; a system that
-  // refuses one (an old kernel, THP off, RLIMIT_MEMLOCK) still hashes correctly.
-  if (!explicit_huge_pages_) (void)madvise(p, bytes_, MADV_HUGEPAGE);
-  (void)madvise(p, bytes_, MADV_DONTDUMP);  // not in core dumps
-  (void)madvise(p, bytes_, MADV_DONTFORK);  // not in a child process
+  // Out of core dumps and forked children, or not at all: these cannot fail on memory we just
+  // mapped, and if they did the promise in docs/security.md would not hold.
+  if (madvise(p, bytes_, MADV_DONTDUMP) != 0 || madvise(p, bytes_, MADV_DONTFORK) != 0) {
+    const int error = errno;
+    munmap(p, bytes_);
+    throw std::system_error(error, std::generic_category(), "madvise");
+  }
+  // These only narrow where the memory can end up or speed it up; a system that refuses them (THP
+  // off, RLIMIT_MEMLOCK) still hashes correctly. Reserved huge pages (MAP_HUGETLB) are left to
+  // whoever the administrator reserved them for (PostgreSQL, say).
+  (void)madvise(p, bytes_, MADV_HUGEPAGE);  // transparent huge pages: fewer TLB misses
   locked_ = mlock(p, bytes_) == 0;          // not in swap
   fault_in(p, bytes_);
 }
@@ -108,7 +107,7 @@ arena::mapping_facts arena::facts() const {
     std::istringstream fields(line);
     std::string name;
     fields >> name;
-    if (name == "AnonHugePages:" || name == "Private_Hugetlb:") {
+    if (name == "AnonHugePages:") {
       std::size_t kib = 0;
       fields >> kib;
       out.huge_page_kib += kib;

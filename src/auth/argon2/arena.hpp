@@ -1,6 +1,6 @@
-// Memory for Argon2 that is mapped and faulted in once, then reused hash after hash: huge pages
-// where the system offers them, locked in RAM where the limits allow it, never in a core dump or
-// a forked child, and wiped when asked and when it goes.
+// Memory for Argon2 that is mapped and faulted in once, then reused hash after hash: transparent
+// huge pages where the system offers them, locked in RAM where the limits allow it, never in a
+// core dump or a forked child, and wiped when asked and when it goes.
 #pragma once
 
 #include <cstddef>
@@ -14,7 +14,8 @@ namespace authd::auth::argon2 {
 
 class arena {
  public:
-  // At least `blocks` blocks, rounded up to whole 2 MiB huge pages. Throws std::bad_alloc.
+  // At least `blocks` blocks, rounded up to whole 2 MiB huge pages. Throws std::bad_alloc, or
+  // std::system_error if the memory cannot be kept out of core dumps.
   explicit arena(std::size_t blocks);
   ~arena();  // wipes, then unmaps
   arena(const arena&) = delete;
@@ -30,8 +31,7 @@ class arena {
   std::size_t dirty_blocks() const { return dirty_; }
 
   // What the system granted, for hash-bench and the tests.
-  bool explicit_huge_pages() const { return explicit_huge_pages_; }  // MAP_HUGETLB
-  bool locked() const { return locked_; }                            // mlock succeeded
+  bool locked() const { return locked_; }  // mlock succeeded
   struct mapping_facts {
     std::size_t huge_page_kib = 0;      // backed by huge pages right now
     std::vector<std::string> vm_flags;  // the kernel's VmFlags ("dd": no dump, "dc": no fork, ...)
@@ -44,7 +44,6 @@ class arena {
   std::size_t bytes_ = 0;
   std::size_t capacity_ = 0;
   std::size_t dirty_ = 0;
-  bool explicit_huge_pages_ = false;
   bool locked_ = false;
 };
 

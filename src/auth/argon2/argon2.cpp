@@ -100,6 +100,13 @@ void fill_memory(kernel k, const fill_layout& layout) {
   }
 }
 
+// The compression function's working blocks (R and Z of the last block, password-derived) are
+// left on the stack below the caller once fill_memory returns; overwriting that stack wipes them.
+[[gnu::noinline]] void wipe_stack_below() {
+  unsigned char scratch[32 * 1024];  // well beyond the kernels' deepest frames (a few KiB)
+  sodium_memzero(scratch, sizeof scratch);
+}
+
 void check(const cost& c, const inputs& in, std::size_t tag_bytes, std::size_t memory_size) {
   if (!valid(c)) throw std::invalid_argument("argon2: invalid cost");
   if (in.salt.size() < min_salt_bytes) throw std::invalid_argument("argon2: salt too short");
@@ -148,6 +155,7 @@ void compute(kernel k, variant v, const cost& c, const inputs& in, std::span<std
   sodium_memzero(seed, sizeof seed);
 
   fill_memory(k, layout);
+  wipe_stack_below();
 
   // The tag: H' of the XOR of every lane's last block.
   block last = memory[layout.lane_length - 1];

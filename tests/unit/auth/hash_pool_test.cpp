@@ -6,8 +6,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <future>
 #include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
 #include <vector>
 
 namespace authd::auth {
@@ -52,6 +57,50 @@ TEST(hash_pool, a_worker_says_it_is_idle_only_when_the_queue_runs_dry) {
   EXPECT_EQ(ran.load(), 3);  // the idle call came after the last queued job, not between them
   pool.drain();
   EXPECT_EQ(idle.load(), 1);
+}
+
+TEST(hash_pool, every_worker_that_ran_a_job_says_so_before_it_sleeps) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::set<std::thread::id> ran, idle;
+  hash_pool pool(2, 8, [&] {
+    std::lock_guard lock(mutex);
+    idle.insert(std::this_thread::get_id());
+    changed.notify_all();
+  });
+  auto record = [&] {
+    std::lock_guard lock(mutex);
+    ran.insert(std::this_thread::get_id());
+  };
+  // Both workers busy at once, then a few short jobs that either may take.
+  gate first, second;
+  ASSERT_TRUE(pool.try_submit([&, job = first.job()] {
+    record();
+    job();
+  }));
+  ASSERT_TRUE(pool.try_submit([&, job = second.job()] {
+    record();
+    job();
+  }));
+  first.started.get_future().wait();
+  second.started.get_future().wait();
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(pool.try_submit(record));
+  first.release.set_value();
+  second.release.set_value();
+
+  std::unique_lock lock(mutex);
+  // The deadline only keeps a broken pool from hanging the test.
+  EXPECT_TRUE(changed.wait_for(lock, std::chrono::seconds(30), [&] { return idle.size() == 2; }));
+  EXPECT_EQ(ran.size(), 2U);
+  EXPECT_EQ(idle, ran);
+}
+
+TEST(hash_pool, a_worker_that_ran_nothing_is_never_idle) {
+  std::atomic<int> idle{0};
+  {
+    hash_pool pool(2, 1, [&] { ++idle; });
+  }
+  EXPECT_EQ(idle.load(), 0);
 }
 
 TEST(hash_pool, has_at_least_one_worker) {

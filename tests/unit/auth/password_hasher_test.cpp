@@ -173,6 +173,29 @@ TEST(password_hasher, the_reference_library_verifies_its_hashes_and_it_verifies_
   }
 }
 
+TEST(password_hasher, other_salt_and_tag_sizes_need_rehash) {
+  const password_hasher hasher(small);
+  const unsigned char salt[16] = {'s', 'a', 'l', 't'};
+  char encoded[256];
+  ASSERT_EQ(argon2id_hash_encoded(1, 64, 1, "password", 8, salt, 8, 32, encoded, sizeof encoded), ARGON2_OK);
+  EXPECT_EQ(hasher.verify("password", encoded), verify_outcome::match_needs_rehash) << encoded;
+  ASSERT_EQ(argon2id_hash_encoded(1, 64, 1, "password", 8, salt, 16, 64, encoded, sizeof encoded), ARGON2_OK);
+  EXPECT_EQ(hasher.verify("password", encoded), verify_outcome::match_needs_rehash) << encoded;
+  ASSERT_EQ(argon2id_hash_encoded(1, 64, 1, "password", 8, salt, 16, 32, encoded, sizeof encoded), ARGON2_OK);
+  EXPECT_EQ(hasher.verify("password", encoded), verify_outcome::match) << encoded;
+}
+
+TEST(password_hasher, a_stored_hash_larger_than_the_arena_does_not_grow_it) {
+  std::thread([] {
+    const password_hasher hasher(small);
+    hasher.hash("some password");
+    const std::size_t capacity = argon2::existing_thread_arena()->capacity();
+    // The original service's p=4, 64 MiB hash: libsodium's memory, not the arena's.
+    EXPECT_EQ(hasher.verify(cffi_password, cffi_vector), verify_outcome::match_needs_rehash);
+    EXPECT_EQ(argon2::existing_thread_arena()->capacity(), capacity);
+  }).join();
+}
+
 TEST(password_hasher, auto_resolves_to_the_fastest_kernel_this_cpu_runs) {
   const password_hasher hasher(small);
   EXPECT_EQ(argon2::kernel_of(hasher.implementation()), argon2::fastest_supported_kernel());

@@ -51,7 +51,7 @@ TEST(arena, is_kept_out_of_core_dumps_and_children) {
   const auto flags = memory.facts().vm_flags;
   EXPECT_THAT(flags, Contains("dd")) << "MADV_DONTDUMP";
   EXPECT_THAT(flags, Contains("dc")) << "MADV_DONTFORK";
-  if (!memory.explicit_huge_pages() && std::filesystem::exists("/sys/kernel/mm/transparent_hugepage")) {
+  if (std::filesystem::exists("/sys/kernel/mm/transparent_hugepage")) {
     EXPECT_THAT(flags, Contains("hg")) << "MADV_HUGEPAGE";
   }
   // AddressSanitizer's mlock does nothing and reports success.
