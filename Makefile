@@ -1,7 +1,7 @@
 # The porcelain: `make run` serves authd on :8000 with the embedded SQLite store in ./data;
 # `make test` runs every test; `make bench` load-tests the release build (bench/README.md). All
 # install what is missing first.
-.PHONY: run test bench fmt deps build-release build-dev build-asan build-fuzz clean
+.PHONY: run test test-dev bench fmt deps build-release build-dev build-asan build-fuzz clean
 
 PORT ?= 8000
 DATA_DIR ?= ./data
@@ -21,11 +21,16 @@ run: build-release
 	AUTHD_DATA_DIR=$(DATA_DIR) ./build/release/src/authd migrate up
 	AUTHD_DATA_DIR=$(DATA_DIR) AUTHD_PORT=$(PORT) exec ./build/release/src/authd serve
 
-# The fuzz preset's tests fuzz each target for a bounded time (tests/fuzz/README.md).
-test: build-dev build-asan build-fuzz build-release
-	ctest --preset dev
+# Every test runs once, under ASan + UBSan; the fuzz preset's tests fuzz each target for a bounded
+# time (tests/fuzz/README.md); the release build is the one `make run` serves. The same tests
+# without sanitizers (the dev preset, for debugging) would double the build time of a cold
+# `make test` for no test that the sanitizer run lacks: `make test-dev` runs them.
+test: build-asan build-fuzz build-release
 	ctest --preset asan
 	ctest --preset fuzz
+
+test-dev: build-dev
+	ctest --preset dev
 
 # BENCH_* variables (and the AUTHD_* settings of the server) pass through: bench/run --help.
 bench: build-release
