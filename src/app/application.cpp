@@ -173,8 +173,12 @@ int serve(const config::settings& s) {
                                 .iterations = s.argon2_iterations,
                                 .implementation = s.argon2_implementation});
   // A worker with nothing left to do wipes its arena: password-derived memory outlives a hash
-  // only while more hashes are waiting (docs/security.md).
-  auth::hash_pool pool(s.hash_threads, s.hash_queue, [] { auth::argon2::wipe_thread_arena(); });
+  // only while more hashes are waiting; one with nothing to do for a while gives it back
+  // (docs/security.md).
+  auth::hash_pool pool(s.hash_threads, s.hash_queue,
+                       {.idle = [] { auth::argon2::wipe_thread_arena(); },
+                        .long_idle = [] { auth::argon2::release_thread_arena(); },
+                        .long_after = s.hash_memory_keep});
   auth::token_codec tokens(secret->value, s.jwt_previous_secrets);
   // Key ids are public (every token carries one): logged so that an operator can tell which
   // secret signed a token, and check that a rotation took effect.

@@ -25,8 +25,8 @@ void lower_own_priority() {
 
 }  // namespace
 
-hash_pool::hash_pool(std::size_t workers, std::size_t queue_capacity, std::function<void()> on_idle)
-    : capacity_(queue_capacity), on_idle_(std::move(on_idle)) {
+hash_pool::hash_pool(std::size_t workers, std::size_t queue_capacity, idle_hooks hooks)
+    : capacity_(queue_capacity), hooks_(std::move(hooks)) {
   const std::size_t count = std::max<std::size_t>(workers, 1);
   threads_.reserve(count);
   try {
@@ -88,20 +88,29 @@ std::size_t hash_pool::queued() const {
 
 void hash_pool::run() {
   lower_own_priority();
-  bool worked_since_idle = false;
+  // What this worker owes since it last ran out of work: the idle call, then the long-idle one.
+  bool owes_idle = false;
+  bool owes_long_idle = false;
+  const auto has_work = [this] { return stopping_ || !queue_.empty(); };
   for (;;) {
     std::function<void()> job;
     {
       std::unique_lock lock(mutex_);
-      // Idle is decided here, just before sleeping: a worker that saw a queued job when it finished
-      // may find it taken by another worker by now.
-      if (queue_.empty() && !stopping_ && worked_since_idle && on_idle_) {
+      // Decided here, just before sleeping: a worker that saw a queued job when it finished may
+      // find it taken by another worker by now.
+      if (!has_work() && owes_idle) {
+        owes_idle = false;
         lock.unlock();
-        on_idle_();
-        worked_since_idle = false;
+        hooks_.idle();
         continue;  // a job may have come meanwhile
       }
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (!has_work() && owes_long_idle && !wake_.wait_for(lock, hooks_.long_after, has_work)) {
+        owes_long_idle = false;
+        lock.unlock();
+        hooks_.long_idle();
+        continue;
+      }
+      wake_.wait(lock, has_work);
       if (queue_.empty()) return;  // stopping, and nothing left to finish
       job = std::move(queue_.front());
       queue_.pop_front();
@@ -109,7 +118,8 @@ void hash_pool::run() {
     }
     job();
     job = nullptr;  // its captures go before the job counts as finished
-    worked_since_idle = true;
+    owes_idle = static_cast<bool>(hooks_.idle);
+    owes_long_idle = static_cast<bool>(hooks_.long_idle);
     std::lock_guard lock(mutex_);
     --busy_;
   }

@@ -465,6 +465,7 @@ boost::system::result<settings, std::string> load_settings(const env_lookup& env
   vars.argon2_implementation("AUTHD_ARGON2_IMPLEMENTATION", s.argon2_implementation);
   vars.integer("AUTHD_HASH_THREADS", 0, 256, s.hash_threads);
   vars.integer("AUTHD_HASH_QUEUE", 1, 100000, s.hash_queue);
+  vars.seconds("AUTHD_HASH_MEMORY_KEEP_SECONDS", 0, 86400, s.hash_memory_keep);
 
   vars.integer("AUTHD_THROTTLE_ACCOUNT_FAILURES", 0, 1000000, s.throttle_account_failures);
   vars.integer("AUTHD_THROTTLE_ADDRESS_FAILURES", 0, 1000000, s.throttle_address_failures);
@@ -538,6 +539,7 @@ std::string describe(const settings& s) {
   line("AUTHD_ARGON2_IMPLEMENTATION", std::string(auth::argon2::name_of(s.argon2_implementation)));
   line("AUTHD_HASH_THREADS", std::to_string(s.hash_threads));
   line("AUTHD_HASH_QUEUE", std::to_string(s.hash_queue));
+  line("AUTHD_HASH_MEMORY_KEEP_SECONDS", std::to_string(s.hash_memory_keep.count()));
   line("AUTHD_THROTTLE_ACCOUNT_FAILURES", std::to_string(s.throttle_account_failures));
   line("AUTHD_THROTTLE_ADDRESS_FAILURES", std::to_string(s.throttle_address_failures));
   line("AUTHD_THROTTLE_ADDRESS_REGISTRATIONS", std::to_string(s.throttle_address_registrations));

@@ -49,12 +49,14 @@ struct settings {
   std::vector<std::string> jwt_previous_secrets;
 
   // Hashing (AUTHD_ARGON2_MEMORY_KIB, AUTHD_ARGON2_ITERATIONS, AUTHD_ARGON2_IMPLEMENTATION,
-  // AUTHD_HASH_THREADS, AUTHD_HASH_QUEUE)
+  // AUTHD_HASH_THREADS, AUTHD_HASH_QUEUE, AUTHD_HASH_MEMORY_KEEP_SECONDS)
   std::uint32_t argon2_memory_kib = 19456;
   std::uint32_t argon2_iterations = 2;
   auth::argon2::implementation argon2_implementation = auth::argon2::implementation::fastest;
   unsigned hash_threads = 0;  // resolved to the number of cores
   std::size_t hash_queue = 64;
+  // How long a hashing thread keeps its (wiped) hashing memory after its last hash, for the next.
+  std::chrono::seconds hash_memory_keep{60};
 
   // Sessions and the cookie (AUTHD_TOKEN_LIFETIME_SECONDS, AUTHD_COOKIE_NAME, AUTHD_COOKIE_SECURE)
   std::chrono::seconds token_lifetime{1800};

@@ -22,6 +22,10 @@ void wipe_thread_arena() {
   if (this_thread_arena) this_thread_arena->wipe();
 }
 
+void release_thread_arena() {
+  this_thread_arena.reset();
+}
+
 const arena* existing_thread_arena() {
   return this_thread_arena.get();
 }

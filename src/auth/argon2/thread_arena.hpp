@@ -17,7 +17,11 @@ arena& thread_arena(std::size_t blocks);
 // they run out of work, so password-derived memory outlives a hash only while more hashes wait.
 void wipe_thread_arena();
 
-// The calling thread's arena, or null if it has none yet (for hash-bench and the tests).
+// Wipes and unmaps the calling thread's arena, if it has one: what the hashing pool's workers do
+// once they have had no work for a while, so that a quiet service gives the memory back.
+void release_thread_arena();
+
+// The calling thread's arena, or null if it has none (for hash-bench and the tests).
 const arena* existing_thread_arena();
 
 }  // namespace authd::auth::argon2

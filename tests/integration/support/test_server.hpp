@@ -33,6 +33,7 @@ class test_server {
 
   std::uint16_t port() const { return port_; }
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
 
   // Sends `signal` and waits for the exit: the exit code, or 128 + the signal that ended it, or -1
   // when it did not exit within a generous deadline (it is then killed).

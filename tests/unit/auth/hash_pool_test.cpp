@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -45,9 +46,9 @@ TEST(hash_pool, a_worker_says_it_is_idle_only_when_the_queue_runs_dry) {
   std::atomic<int> idle{0};
   std::atomic<int> ran{0};
   std::promise<void> all_idle;
-  hash_pool pool(1, 4, [&] {
-    if (++idle == 1) all_idle.set_value();
-  });
+  hash_pool pool(1, 4, {.idle = [&] {
+                   if (++idle == 1) all_idle.set_value();
+                 }});
   gate blocker;
   ASSERT_TRUE(pool.try_submit(blocker.job()));
   blocker.started.get_future().wait();
@@ -63,11 +64,11 @@ TEST(hash_pool, every_worker_that_ran_a_job_says_so_before_it_sleeps) {
   std::mutex mutex;
   std::condition_variable changed;
   std::set<std::thread::id> ran, idle;
-  hash_pool pool(2, 8, [&] {
-    std::lock_guard lock(mutex);
-    idle.insert(std::this_thread::get_id());
-    changed.notify_all();
-  });
+  hash_pool pool(2, 8, {.idle = [&] {
+                   std::lock_guard lock(mutex);
+                   idle.insert(std::this_thread::get_id());
+                   changed.notify_all();
+                 }});
   auto record = [&] {
     std::lock_guard lock(mutex);
     ran.insert(std::this_thread::get_id());
@@ -98,9 +99,48 @@ TEST(hash_pool, every_worker_that_ran_a_job_says_so_before_it_sleeps) {
 TEST(hash_pool, a_worker_that_ran_nothing_is_never_idle) {
   std::atomic<int> idle{0};
   {
-    hash_pool pool(2, 1, [&] { ++idle; });
+    hash_pool pool(2, 1, {.idle = [&] { ++idle; }, .long_idle = [&] { ++idle; }});
   }
   EXPECT_EQ(idle.load(), 0);
+}
+
+TEST(hash_pool, a_worker_left_without_work_says_so_once_after_the_idle_call) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::string> calls;
+  auto note = [&](std::string what) {
+    std::lock_guard lock(mutex);
+    calls.push_back(std::move(what));
+    changed.notify_all();
+  };
+  hash_pool pool(1, 4,
+                 {.idle = [&] { note("idle"); },
+                  .long_idle = [&] { note("long idle"); },
+                  .long_after = std::chrono::milliseconds(20)});
+  ASSERT_TRUE(pool.try_submit([&] { note("job"); }));
+  std::unique_lock lock(mutex);
+  // The deadline only keeps a broken pool from hanging the test.
+  ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(30), [&] { return calls.size() == 3; }));
+  EXPECT_EQ(calls, (std::vector<std::string>{"job", "idle", "long idle"}));
+  lock.unlock();
+
+  // A new job starts the sequence over.
+  ASSERT_TRUE(pool.try_submit([&] { note("job"); }));
+  lock.lock();
+  ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(30), [&] { return calls.size() == 6; }));
+  EXPECT_EQ(calls, (std::vector<std::string>{"job", "idle", "long idle", "job", "idle", "long idle"}));
+}
+
+TEST(hash_pool, a_job_before_the_long_idle_call_postpones_it) {
+  std::atomic<int> long_idle{0};
+  std::promise<void> second_ran;
+  hash_pool pool(1, 4,
+                 {.idle = [] {}, .long_idle = [&] { ++long_idle; }, .long_after = std::chrono::hours(1)});
+  ASSERT_TRUE(pool.try_submit([] {}));
+  ASSERT_TRUE(pool.try_submit([&] { second_ran.set_value(); }));
+  second_ran.get_future().wait();
+  pool.drain();
+  EXPECT_EQ(long_idle.load(), 0);  // an hour had not passed, and none is owed at shutdown
 }
 
 TEST(hash_pool, has_at_least_one_worker) {

@@ -39,6 +39,7 @@ TEST(describe, lists_every_setting) {
                            "AUTHD_ARGON2_IMPLEMENTATION",
                            "AUTHD_HASH_THREADS",
                            "AUTHD_HASH_QUEUE",
+                           "AUTHD_HASH_MEMORY_KEEP_SECONDS",
                            "AUTHD_PASSWORD_MIN_LENGTH",
                            "AUTHD_PASSWORD_MAX_LENGTH",
                            "AUTHD_MAX_HEADER_BYTES",

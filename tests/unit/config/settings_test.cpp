@@ -82,6 +82,8 @@ const std::vector<integer_case>& integer_cases() {
       {"AUTHD_THREADS", 0, 256, [](const settings& s) { return s.threads; }},
       {"AUTHD_HASH_THREADS", 0, 256, [](const settings& s) { return s.hash_threads; }},
       {"AUTHD_HASH_QUEUE", 1, 100000, [](const settings& s) { return s.hash_queue; }},
+      {"AUTHD_HASH_MEMORY_KEEP_SECONDS", 0, 86400,
+       [](const settings& s) { return secs(s.hash_memory_keep); }},
       {"AUTHD_ARGON2_MEMORY_KIB", 1024, 1048576, [](const settings& s) { return s.argon2_memory_kib; }},
       {"AUTHD_ARGON2_ITERATIONS", 1, 64, [](const settings& s) { return s.argon2_iterations; }},
       {"AUTHD_TOKEN_LIFETIME_SECONDS", 60, 2592000, [](const settings& s) { return secs(s.token_lifetime); }},

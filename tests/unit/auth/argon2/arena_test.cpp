@@ -78,6 +78,15 @@ TEST(thread_arena, is_one_per_thread_and_grows_when_needed) {
   EXPECT_EQ(existing_thread_arena(), &bigger);
 }
 
+TEST(thread_arena, release_thread_arena_gives_the_callers_back) {
+  thread_arena(10);
+  ASSERT_NE(existing_thread_arena(), nullptr);
+  release_thread_arena();
+  EXPECT_EQ(existing_thread_arena(), nullptr);
+  release_thread_arena();  // none: nothing to do
+  EXPECT_GE(thread_arena(10).capacity(), 10U);
+}
+
 TEST(thread_arena, wipe_thread_arena_wipes_the_callers) {
   arena& memory = thread_arena(10);
   for (auto& b : memory.use(10)) b.words[0] = 1;
