@@ -186,15 +186,21 @@ boost::asio::awaitable<auth_routes::caller_or_refusal> auth_routes::caller_of(
 }
 
 boost::asio::awaitable<http::response> auth_routes::register_account(http::request_context& ctx) {
-  if (!is_json(ctx.req))
+  if (!is_json(ctx.req)) {
+    outcomes_.registration(auth_outcome::invalid_input);
     co_return http::detail_response(status::unsupported_media_type, "Unsupported Media Type");
+  }
   auto input = parse_register(ctx.req.body(), options_.passwords);
-  if (!input) co_return http::json_response(status::unprocessable_entity, input.error().to_json());
+  if (!input) {
+    outcomes_.registration(auth_outcome::invalid_input);
+    co_return http::json_response(status::unprocessable_entity, input.error().to_json());
+  }
 
   // Named arguments, not temporaries, in co_await expressions (see auth_service.cpp).
   auth::new_account account{std::move(input->name), std::move(input->email), std::move(input->password)};
   auth::client_info client = client_of(ctx);
   auto done = co_await service_.register_account(std::move(account), std::move(client));
+  outcomes_.registration(done ? auth_outcome::success : outcome_of(done.error().code));
   if (!done) co_return failure(done.error());
 
   auto res = http::json_response(status::created, render_registered(done->user));
@@ -203,13 +209,19 @@ boost::asio::awaitable<http::response> auth_routes::register_account(http::reque
 }
 
 boost::asio::awaitable<http::response> auth_routes::login(http::request_context& ctx) {
-  if (!is_json(ctx.req))
+  if (!is_json(ctx.req)) {
+    outcomes_.login(auth_outcome::invalid_input);
     co_return http::detail_response(status::unsupported_media_type, "Unsupported Media Type");
+  }
   auto input = parse_login(ctx.req.body(), options_.passwords);
-  if (!input) co_return http::json_response(status::unprocessable_entity, input.error().to_json());
+  if (!input) {
+    outcomes_.login(auth_outcome::invalid_input);
+    co_return http::json_response(status::unprocessable_entity, input.error().to_json());
+  }
 
   auth::client_info client = client_of(ctx);
   auto done = co_await service_.login(std::move(input->email), std::move(input->password), std::move(client));
+  outcomes_.login(done ? auth_outcome::success : outcome_of(done.error().code));
   if (!done) co_return failure(done.error());
 
   auto res = http::json_response(status::ok, render_logged_in(done->user));

@@ -3,6 +3,7 @@
 
 #include <optional>
 
+#include "api/auth_outcomes.hpp"
 #include "api/cookies.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/password_policy.hpp"
@@ -23,6 +24,9 @@ class auth_routes {
   // GET /auth/sessions, DELETE /auth/sessions/{id}, POST /auth/password.
   void install(http::router& router);
 
+  // Adds the login and registration outcome counts to `r` (this object must outlive its scrapes).
+  void register_metrics(obs::registry& r) const { outcomes_.register_with(r); }
+
  private:
   // The caller's live session (cookie, else Bearer), or the 401 / 503 to answer instead.
   struct caller_or_refusal {
@@ -42,6 +46,7 @@ class auth_routes {
 
   auth::auth_service& service_;
   auth_routes_options options_;
+  auth_outcomes outcomes_;
 };
 
 }  // namespace authd::api

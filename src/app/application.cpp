@@ -20,7 +20,9 @@
 #include "api/cross_origin_scope.hpp"
 #include "api/docs_pages.hpp"
 #include "api/health_routes.hpp"
+#include "api/metrics_route.hpp"
 #include "api/openapi_routes.hpp"
+#include "app/service_metrics.hpp"
 #include "auth/argon2/thread_arena.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/email_policy.hpp"
@@ -201,6 +203,20 @@ int serve(const config::settings& s) {
   api::install_docs_pages(router);
   api::install_openapi_route(router, authd::version);
 
+  // Families are added as their owners come to be; a scrape before the server exists sees fewer.
+  obs::registry metrics;
+  const bool on_sqlite = std::holds_alternative<config::sqlite_settings>(s.database);
+  register_service_metrics(metrics,
+                           {.version = authd::version,
+                            .argon2 = auth::argon2::name_of(hasher.implementation()),
+                            .store = on_sqlite ? "sqlite" : "postgres"},
+                           pool, *store);
+  auth_routes.register_metrics(metrics);
+  http::router metrics_router;
+  if (s.metrics == config::settings::metrics_place::api_listener) api::install_metrics_route(router, metrics);
+  if (s.metrics == config::settings::metrics_place::own_listener)
+    api::install_metrics_route(metrics_router, metrics);
+
   // Both lists were validated by load_settings.
   auto proxies = http::trusted_proxies::parse(s.trusted_proxies);
   if (!proxies) {
@@ -211,20 +227,32 @@ int serve(const config::settings& s) {
       .proxies = std::move(*proxies),
       .cross_origin = http::cross_origin_policy(api::cross_origin_scope(s.allowed_origins, s.cookie_name))};
 
+  const http::server_limits limits{.max_header_bytes = s.max_header_bytes,
+                                   .max_body_bytes = s.max_body_bytes,
+                                   .read_timeout = s.read_timeout,
+                                   .idle_timeout = s.idle_timeout,
+                                   .max_connections = s.max_connections,
+                                   .shutdown_timeout = s.shutdown_timeout};
   std::optional<http::server> server;
+  std::optional<http::server> metrics_server;  // AUTHD_METRICS_ADDR=host:port
   try {
     const auto address = boost::asio::ip::make_address(s.host == "localhost" ? "127.0.0.1" : s.host);
-    server.emplace(io, router,
-                   http::server_limits{.max_header_bytes = s.max_header_bytes,
-                                       .max_body_bytes = s.max_body_bytes,
-                                       .read_timeout = s.read_timeout,
-                                       .idle_timeout = s.idle_timeout,
-                                       .max_connections = s.max_connections,
-                                       .shutdown_timeout = s.shutdown_timeout},
-                   boost::asio::ip::tcp::endpoint(address, s.port), std::move(policy));
+    server.emplace(io, router, limits, boost::asio::ip::tcp::endpoint(address, s.port), std::move(policy));
   } catch (const boost::system::system_error& e) {
     spdlog::error("cannot listen on {}:{}: {}", s.host, s.port, e.code().message());
     return exit_failure;
+  }
+  server->register_metrics(metrics);
+  if (s.metrics == config::settings::metrics_place::own_listener) {
+    try {
+      metrics_server.emplace(
+          io, metrics_router, limits,
+          boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address(s.metrics_host), s.metrics_port));
+    } catch (const boost::system::system_error& e) {
+      spdlog::error("AUTHD_METRICS_ADDR: cannot listen on {}:{}: {}", s.metrics_host, s.metrics_port,
+                    e.code().message());
+      return exit_failure;
+    }
   }
 
   // Housekeeping on a strand of its own, so that the shutdown can cancel its timer safely.
@@ -241,6 +269,7 @@ int serve(const config::settings& s) {
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     spdlog::info("signal {} received: finishing in-flight requests", signal);
+    if (metrics_server) metrics_server->shutdown(nullptr);
     server->shutdown([&] {
       boost::asio::post(housekeeping, [&] {
         stopping = true;
@@ -259,6 +288,12 @@ int serve(const config::settings& s) {
   });
 
   server->start();
+  if (metrics_server) {
+    metrics_server->start();
+    const auto metrics_bound = metrics_server->local_endpoint();
+    spdlog::info("metrics on http://{}:{}/metrics", metrics_bound.address().to_string(),
+                 metrics_bound.port());
+  }
   auto bound = server->local_endpoint();
   // Tests and scripts wait for this line (port 0 picks a free port), so it is flushed at once.
   spdlog::info("listening on http://{}:{} ({} I/O threads, {} hashing threads with Argon2 by {}, {})",

@@ -168,6 +168,34 @@ class variables {
     out = *value;
   }
 
+  // "", "off" or "host:port" (an IPv6 host in brackets).
+  void metrics_address(const char* name, settings& s) {
+    if (failed()) return;
+    auto value = get(name);
+    if (!value || value->empty()) return;
+    if (ascii_lower(*value) == "off") {
+      s.metrics = settings::metrics_place::off;
+      return;
+    }
+    const auto colon = value->rfind(':');
+    std::string host = colon == std::string::npos ? std::string() : value->substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    boost::system::error_code ec;
+    if (!host.empty()) boost::asio::ip::make_address(host, ec);
+    std::uint32_t port = 0;
+    const std::string port_text = colon == std::string::npos ? std::string() : value->substr(colon + 1);
+    const auto [end, parse_ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (host.empty() || ec || port_text.empty() || parse_ec != std::errc() ||
+        end != port_text.data() + port_text.size() || port > 65535) {
+      fail(name, "expected off, or host:port with an IP address (e.g. 127.0.0.1:9100, [::1]:9100), got " +
+                     shown_value(*value));
+      return;
+    }
+    s.metrics = settings::metrics_place::own_listener;
+    s.metrics_host = host;
+    s.metrics_port = static_cast<std::uint16_t>(port);
+  }
+
   // A comma-separated list, each element trimmed and checked by `parse` (a list_item: the value
   // to keep, or an error); empty elements are skipped.
   template <class Parser>
@@ -491,6 +519,7 @@ boost::system::result<settings, std::string> load_settings(const env_lookup& env
   vars.integer("AUTHD_MAX_CONNECTIONS", 1, 1000000, s.max_connections);
   vars.seconds("AUTHD_SHUTDOWN_TIMEOUT_SECONDS", 1, 3600, s.shutdown_timeout);
 
+  vars.metrics_address("AUTHD_METRICS_ADDR", s);
   vars.checked_word("AUTHD_LOG_LEVEL", obs::parse_log_level, s.log_level);
   vars.checked_word("AUTHD_LOG_FORMAT", obs::parse_log_format, s.log_format);
 
@@ -554,6 +583,19 @@ std::string describe(const settings& s) {
   line("AUTHD_IDLE_TIMEOUT_SECONDS", std::to_string(s.idle_timeout.count()));
   line("AUTHD_MAX_CONNECTIONS", std::to_string(s.max_connections));
   line("AUTHD_SHUTDOWN_TIMEOUT_SECONDS", std::to_string(s.shutdown_timeout.count()));
+  switch (s.metrics) {
+    case settings::metrics_place::api_listener:
+      line("AUTHD_METRICS_ADDR", "");
+      break;
+    case settings::metrics_place::off:
+      line("AUTHD_METRICS_ADDR", "off");
+      break;
+    case settings::metrics_place::own_listener:
+      line("AUTHD_METRICS_ADDR",
+           (s.metrics_host.find(':') == std::string::npos ? s.metrics_host : "[" + s.metrics_host + "]") +
+               ":" + std::to_string(s.metrics_port));
+      break;
+  }
   line("AUTHD_LOG_LEVEL", s.log_level);
   line("AUTHD_LOG_FORMAT", s.log_format);
   return out;

@@ -94,6 +94,13 @@ struct settings {
   std::size_t max_connections = 10000;
   std::chrono::seconds shutdown_timeout{10};
 
+  // GET /metrics (AUTHD_METRICS_ADDR): on the API's listener (empty), nowhere ("off"), or on a
+  // listener of its own ("host:port"), as a management port that the proxy does not expose.
+  enum class metrics_place { api_listener, off, own_listener };
+  metrics_place metrics = metrics_place::api_listener;
+  std::string metrics_host;        // own_listener: an IP address
+  std::uint16_t metrics_port = 0;  // own_listener (0: any free port, for tests)
+
   // Logs (AUTHD_LOG_LEVEL: trace|debug|info|warn|error; AUTHD_LOG_FORMAT: text|json)
   std::string log_level = "info";
   std::string log_format = "text";

@@ -83,12 +83,16 @@ std::string_view path_of(std::string_view target) {
   return target.substr(0, target.find('?'));
 }
 
-void log_access(std::string_view method, std::string_view path, unsigned status,
-                std::chrono::steady_clock::time_point started, std::string_view request_id) {
-  const double ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+// Logs the access line and counts the answer; `path_index` is the route that matched (router::no_path
+// for none).
+void account(request_metrics& metrics, std::size_t path_index, bhttp::verb verb, std::string_view method,
+             std::string_view path, unsigned status, std::chrono::steady_clock::time_point started,
+             std::string_view request_id) {
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics.record(path_index, verb, status, seconds);
   spdlog::info("access method={} path={} status={} duration_ms={:.2f} request_id={}",
-               method.substr(0, max_logged_method), path.substr(0, max_logged_path), status, ms, request_id);
+               method.substr(0, max_logged_method), path.substr(0, max_logged_path), status, seconds * 1000,
+               request_id);
 }
 
 std::string peer_address(const tcp::socket& socket) {
@@ -119,13 +123,16 @@ asio::awaitable<void> drain_and_close(beast::tcp_stream& stream, beast::flat_buf
   stream.close();
 }
 
-asio::awaitable<void> reject(tcp::socket socket) {
+asio::awaitable<void> reject(tcp::socket socket, std::shared_ptr<server_core> core) {
+  const auto started = std::chrono::steady_clock::now();
   beast::tcp_stream stream(std::move(socket));
   auto res = detail_response(bhttp::status::service_unavailable, "Service Unavailable");
   res.set(bhttp::field::retry_after, "1");
   finalize_response(res, 11, new_request_id(), true, false);
   stream.expires_after(reject_write_timeout);
   auto [ec, n] = co_await bhttp::async_write(stream, res, use_nothrow);
+  core->metrics.record(router::no_path, bhttp::verb::unknown, res.result_int(),
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (ec) co_return;
   beast::flat_buffer scratch;
   co_await drain_and_close(stream, scratch, reject_linger, reject_linger_bytes);
@@ -159,9 +166,9 @@ void finalize_response(response& res, unsigned version, std::string_view request
   if (head) res.body().clear();
 }
 
-void reject_over_capacity(tcp::socket socket) {
+void reject_over_capacity(tcp::socket socket, std::shared_ptr<server_core> core) {
   auto executor = socket.get_executor();
-  asio::co_spawn(executor, reject(std::move(socket)), asio::detached);
+  asio::co_spawn(executor, reject(std::move(socket), std::move(core)), asio::detached);
 }
 
 connection::connection(std::shared_ptr<server_core> core, tcp::socket socket)
@@ -268,10 +275,11 @@ asio::awaitable<bool> connection::serve_one() {
   // Only origin-form targets are served: absolute-form, authority-form and '*' are refused.
   const bool origin_form = !target.empty() && target.front() == '/';
   response res;
+  std::size_t path_index = router::no_path;
   if (origin_form)
     res = co_await dispatch(core_->routes, core_->policy, req, path,
                             target.substr(std::min(target.size(), path.size() + 1)), request_id,
-                            client_address_);
+                            client_address_, path_index);
   else
     res = detail_response(bhttp::status::bad_request, "Bad Request");
   core_->routes.apply_prefix_headers(path, res);
@@ -281,7 +289,8 @@ asio::awaitable<bool> connection::serve_one() {
 
   stream_.expires_after(limits.read_timeout);
   auto [write_ec, written] = co_await bhttp::async_write(stream_, res, use_nothrow);
-  log_access(req.method_string(), path, res.result_int(), started, request_id);
+  account(core_->metrics, path_index, req.method(), req.method_string(), path, res.result_int(), started,
+          request_id);
   if (write_ec) co_return false;
   if (closing) {
     close_gracefully();
@@ -302,8 +311,9 @@ asio::awaitable<void> connection::answer_read_error(error_code ec, clock::time_p
   finalize_response(res, head_parsed ? req.version() : 11, request_id, true, false);
   stream_.expires_after(core_->limits.read_timeout);
   auto [write_ec, n] = co_await bhttp::async_write(stream_, res, use_nothrow);
-  log_access(head_parsed ? req.method_string() : "-", head_parsed ? path_of(req.target()) : "-",
-             res.result_int(), started, request_id);
+  account(core_->metrics, router::no_path, head_parsed ? req.method() : bhttp::verb::unknown,
+          head_parsed ? req.method_string() : "-", head_parsed ? path_of(req.target()) : "-",
+          res.result_int(), started, request_id);
   if (!write_ec) co_await linger_close();
 }
 

@@ -22,6 +22,7 @@
 #include <unordered_set>
 
 #include "http/message.hpp"
+#include "http/request_metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 
@@ -38,6 +39,7 @@ struct server_core : std::enable_shared_from_this<server_core> {
   const router routes;
   const server_limits limits;
   const request_policy policy;
+  request_metrics metrics;  // every answer, including the 503s of reject_over_capacity
   // Serializes the acceptor and the shutdown timer; shutdown() may be called from any thread.
   boost::asio::strand<boost::asio::io_context::executor_type> strand;
   boost::asio::ip::tcp::acceptor acceptor;
@@ -100,7 +102,7 @@ class connection : public std::enable_shared_from_this<connection> {
 };
 
 // Answers 503 with Retry-After to a socket beyond the connection cap, then closes it.
-void reject_over_capacity(boost::asio::ip::tcp::socket socket);
+void reject_over_capacity(boost::asio::ip::tcp::socket socket, std::shared_ptr<server_core> core);
 
 // The headers every response carries (request id, security headers), Connection, and a
 // Content-Length that matches the body (kept for HEAD, whose body is then dropped).

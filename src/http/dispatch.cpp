@@ -10,8 +10,10 @@ namespace authd::http {
 
 boost::asio::awaitable<response> dispatch(const router& routes, const request_policy& policy,
                                           const request& req, std::string_view path, std::string_view query,
-                                          std::string_view request_id, const std::string& peer_address) {
+                                          std::string_view request_id, const std::string& peer_address,
+                                          std::size_t& path_index) {
   const auto found = routes.find(req.method(), path);
+  path_index = found.path_index;
   if (found.found == nullptr) {
     if (!found.path_known) co_return detail_response(bhttp::status::not_found, "Not Found");
     if (cross_origin_policy::is_preflight(req)) co_return policy.cross_origin.preflight(req, path, routes);

@@ -20,9 +20,11 @@ struct request_policy {
   cross_origin_policy cross_origin;  // CSRF refusals, CORS preflights and headers
 };
 
-// `path` and `query` split from an origin-form target; `peer_address` is the TCP peer's.
+// `path` and `query` split from an origin-form target; `peer_address` is the TCP peer's. Sets
+// `path_index` to the router's path that matched (router::no_path when none did), for metrics.
 boost::asio::awaitable<response> dispatch(const router& routes, const request_policy& policy,
                                           const request& req, std::string_view path, std::string_view query,
-                                          std::string_view request_id, const std::string& peer_address);
+                                          std::string_view request_id, const std::string& peer_address,
+                                          std::size_t& path_index);
 
 }  // namespace authd::http

@@ -1,5 +1,6 @@
 #include "http/router.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace authd::http {
@@ -11,7 +12,10 @@ void router::add(bhttp::verb method, std::string path, handler h, route_doc doc)
     const auto slash = path.rfind('/');
     if (slash != std::string::npos && slash + 1 < path.size() && path[slash + 1] == '{') prefix = slash + 1;
   }
-  entries_.push_back(entry{method, std::move(path), std::move(h), std::move(doc), prefix});
+  const auto known = std::find(paths_.begin(), paths_.end(), path);
+  const auto path_index = static_cast<std::size_t>(known - paths_.begin());
+  if (known == paths_.end()) paths_.push_back(path);
+  entries_.push_back(entry{method, std::move(path), std::move(h), std::move(doc), prefix, path_index});
 }
 
 std::optional<std::string_view> router::matches(const entry& e, std::string_view path, bool exact_only) {
@@ -36,24 +40,29 @@ router::match router::find(bhttp::verb method, std::string_view path) const {
 
   const handler* get_handler = nullptr;
   std::string_view get_parameter;
+  std::size_t get_path_index = no_path;
   for (const auto& e : entries_) {
     const auto value = matches(e, path, exact_only);
     if (!value) continue;
+    if (!result.path_known) result.path_index = e.path_index;
     result.path_known = true;
     if (e.method == method) {
       result.found = &e.h;
       result.parameter = *value;
+      result.path_index = e.path_index;
       return result;
     }
     if (e.method == bhttp::verb::get && get_handler == nullptr) {
       get_handler = &e.h;
       get_parameter = *value;
+      get_path_index = e.path_index;
     }
   }
   // HEAD falls back to GET only when no explicit HEAD route exists (checked by the loop above).
   if (method == bhttp::verb::head && get_handler != nullptr) {
     result.found = get_handler;
     result.parameter = get_parameter;
+    result.path_index = get_path_index;
     return result;
   }
   if (!result.path_known) return result;

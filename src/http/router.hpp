@@ -26,11 +26,13 @@ class router {
   void add(bhttp::verb method, std::string path, handler h, route_doc doc = {});
 
   struct match {
-    const handler* found = nullptr;  // null: see `path_known`
-    bool path_known = false;         // true with found == null means 405
-    std::string allow;               // "GET, POST" for the 405's Allow header
-    std::string_view parameter;      // the parameter segment's value (a view into the path), if any
+    const handler* found = nullptr;    // null: see `path_known`
+    bool path_known = false;           // true with found == null means 405
+    std::string allow;                 // "GET, POST" for the 405's Allow header
+    std::string_view parameter;        // the parameter segment's value (a view into the path), if any
+    std::size_t path_index = no_path;  // the registered path that matched (into paths()), for metrics
   };
+  static constexpr std::size_t no_path = static_cast<std::size_t>(-1);
   match find(bhttp::verb method, std::string_view path) const;
 
   // A header that every response under `prefix` carries, whatever answered it (a handler, or the
@@ -45,6 +47,8 @@ class router {
   };
   // Every registered route, in registration order (the OpenAPI test compares them to the document).
   std::vector<route> routes() const;
+  // The distinct registered paths ("/auth/sessions/{id}" as written), in registration order.
+  const std::vector<std::string>& paths() const { return paths_; }
 
  private:
   struct entry {
@@ -53,10 +57,12 @@ class router {
     handler h;
     route_doc doc;
     std::size_t prefix = 0;  // parameter routes: the length before the parameter; 0: exact
+    std::size_t path_index = 0;
   };
   // The parameter's value when `e` matches `path` (empty for an exact route); nullopt otherwise.
   static std::optional<std::string_view> matches(const entry& e, std::string_view path, bool exact_only);
   std::vector<entry> entries_;
+  std::vector<std::string> paths_;
   struct prefix_header {
     std::string prefix, name, value;
   };

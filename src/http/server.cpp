@@ -30,6 +30,7 @@ server_core::server_core(asio::io_context& io_context, const router& r, const se
       routes(r),
       limits(l),
       policy(std::move(p)),
+      metrics(routes.paths()),
       strand(asio::make_strand(io_context)),
       acceptor(strand),
       shutdown_timer(strand) {}
@@ -149,7 +150,7 @@ asio::awaitable<void> accept_loop(std::shared_ptr<detail::server_core> core) {
         spdlog::warn("connection limit of {} reached: answering 503", core->limits.max_connections);
         last_overload_warning = now;
       }
-      detail::reject_over_capacity(std::move(socket));
+      detail::reject_over_capacity(std::move(socket), core);
       continue;
     }
     core->open.fetch_add(1);
@@ -190,6 +191,12 @@ void server::shutdown(std::function<void()> done) {
 
 std::size_t server::open_connections() const {
   return state_->open.load();
+}
+
+void server::register_metrics(obs::registry& r) const {
+  state_->metrics.register_with(r);
+  r.add_gauge("authd_http_open_connections", "Client connections open now.",
+              [state = state_] { return static_cast<double>(state->open.load()); });
 }
 
 }  // namespace authd::http

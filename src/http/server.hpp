@@ -10,6 +10,7 @@
 
 #include "http/dispatch.hpp"
 #include "http/router.hpp"
+#include "obs/metrics.hpp"
 
 namespace authd::http {
 
@@ -41,6 +42,9 @@ class server {
   void shutdown(std::function<void()> done);
 
   std::size_t open_connections() const;
+
+  // Adds the request counts and latencies, and the open connections, to `r`.
+  void register_metrics(obs::registry& r) const;
 
  private:
   struct state;

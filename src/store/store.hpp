@@ -77,6 +77,13 @@ enum class store_error {
 template <class T>
 using result = boost::system::result<T, store_error>;
 
+// The database connections now, for metrics.
+struct connection_stats {
+  std::size_t open = 0;     // established, idle or in use
+  std::size_t in_use = 0;   // lent to an operation
+  std::size_t waiting = 0;  // operations waiting for one
+};
+
 class store {
  public:
   virtual ~store() = default;
@@ -133,6 +140,9 @@ class store {
 
   // True when the database answers a trivial query.
   virtual boost::asio::awaitable<bool> ping() = 0;
+
+  // Thread-safe and non-blocking (read by /metrics on any thread).
+  virtual connection_stats connections() const = 0;
 };
 
 }  // namespace authd::store

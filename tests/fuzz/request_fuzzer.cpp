@@ -200,7 +200,8 @@ http::response answer(service_under_test& s, const http::request& req, const std
   if (target.empty() || target.front() != '/')
     return http::detail_response(bhttp::status::bad_request, "Bad Request");
   const std::string_view query = target.substr(std::min(target.size(), path.size() + 1));
-  auto res = run(http::dispatch(s.router, s.policy, req, path, query, request_id, "127.0.0.1"));
+  std::size_t path_index = 0;
+  auto res = run(http::dispatch(s.router, s.policy, req, path, query, request_id, "127.0.0.1", path_index));
   s.policy.cross_origin.decorate(req, res);
   return res;
 }

@@ -303,9 +303,9 @@ postgres_store::postgres_store(asio::any_io_executor executor, postgres_options 
 
 postgres_store::~postgres_store() = default;
 
-postgres_store::pool_stats postgres_store::stats() const {
+connection_stats postgres_store::connections() const {
   const auto s = impl_->pool->stats();
-  return pool_stats{.open = s.open, .in_use = s.in_use, .waiting = s.waiting};
+  return connection_stats{.open = s.open, .in_use = s.in_use, .waiting = s.waiting};
 }
 
 namespace {

@@ -58,10 +58,7 @@ class postgres_store final : public store {
   boost::asio::awaitable<result<std::uint64_t>> delete_idle_throttles(micros now) override;
   boost::asio::awaitable<bool> ping() override;
 
-  struct pool_stats {
-    std::size_t open = 0, in_use = 0, waiting = 0;
-  };
-  pool_stats stats() const;
+  connection_stats connections() const override;
 
  private:
   struct impl;

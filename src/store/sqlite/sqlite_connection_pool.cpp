@@ -16,10 +16,20 @@ std::optional<connection_pool::lease> connection_pool::acquire() {
   std::unique_lock lock(mutex_);
   // Operations hold a connection for microseconds and never across a suspension point, so a
   // wait here is short unless the database itself is stuck; then the caller gets `unavailable`.
-  if (!freed_.wait_for(lock, wait_, [this] { return !free_.empty(); })) return std::nullopt;
+  if (free_.empty()) {
+    ++waiting_;
+    const bool freed = freed_.wait_for(lock, wait_, [this] { return !free_.empty(); });
+    --waiting_;
+    if (!freed) return std::nullopt;
+  }
   const std::size_t index = free_.back();
   free_.pop_back();
   return lease(*this, index);
+}
+
+connection_pool::stats_snapshot connection_pool::stats() {
+  std::lock_guard lock(mutex_);
+  return {.size = connections_.size(), .in_use = connections_.size() - free_.size(), .waiting = waiting_};
 }
 
 void connection_pool::release(std::size_t index) noexcept {

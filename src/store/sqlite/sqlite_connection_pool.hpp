@@ -38,6 +38,11 @@ class connection_pool {
   // Empty when no connection came free in time: the caller reports the database as unavailable.
   std::optional<lease> acquire();
 
+  struct stats_snapshot {
+    std::size_t size = 0, in_use = 0, waiting = 0;
+  };
+  stats_snapshot stats();
+
  private:
   void release(std::size_t index) noexcept;
 
@@ -45,6 +50,7 @@ class connection_pool {
   std::condition_variable freed_;
   std::vector<connection> connections_;
   std::vector<std::size_t> free_;
+  std::size_t waiting_ = 0;  // callers in acquire() waiting for a free connection
   std::chrono::milliseconds wait_;
 };
 

@@ -592,4 +592,10 @@ boost::asio::awaitable<bool> sqlite_store::ping() {
   co_return impl_->ping();
 }
 
+connection_stats sqlite_store::connections() const {
+  // The connections stay open for the store's life: open is the pool's size.
+  const auto s = impl_->pool.stats();
+  return connection_stats{.open = s.size, .in_use = s.in_use, .waiting = s.waiting};
+}
+
 }  // namespace authd::store::sqlite

@@ -52,6 +52,7 @@ class sqlite_store final : public store {
   boost::asio::awaitable<result<void>> clear_throttle(std::string_view key) override;
   boost::asio::awaitable<result<std::uint64_t>> delete_idle_throttles(micros now) override;
   boost::asio::awaitable<bool> ping() override;
+  connection_stats connections() const override;
 
  private:
   struct impl;

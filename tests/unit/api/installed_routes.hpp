@@ -12,6 +12,7 @@
 #include "api/auth_routes.hpp"
 #include "api/docs_pages.hpp"
 #include "api/health_routes.hpp"
+#include "api/metrics_route.hpp"
 #include "api/openapi_routes.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/hash_pool.hpp"
@@ -82,6 +83,7 @@ class unreachable_store final : public authd::store::store {
     co_return db::store_error::unavailable;
   }
   boost::asio::awaitable<bool> ping() override { co_return false; }
+  db::connection_stats connections() const override { return {}; }
 };
 
 // Everything the composition root (src/app/application.cpp) wires for the routes.
@@ -91,6 +93,7 @@ struct installed_routes {
     install_health_routes(router, store);
     install_openapi_route(router, version);
     install_docs_pages(router);
+    install_metrics_route(router, metrics);
   }
 
   unreachable_store store;
@@ -99,6 +102,7 @@ struct installed_routes {
   auth::token_codec tokens{std::string(32, 'k')};
   auth::auth_service service{store, hasher, pool, tokens, {}};
   auth_routes auth{service, {}};
+  obs::registry metrics;
   http::router router;
 };
 

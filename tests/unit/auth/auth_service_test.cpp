@@ -117,6 +117,7 @@ class memory_store final : public authd::store::store {
     co_return n;
   }
   boost::asio::awaitable<bool> ping() override { co_return !down; }
+  authd::store::connection_stats connections() const override { return {}; }
 
   // Throttling by the domain's own rule (the real stores are held to it in their tests).
   boost::asio::awaitable<res<std::vector<micros>>> find_throttle_blocks(

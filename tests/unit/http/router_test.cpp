@@ -184,5 +184,24 @@ TEST(router, routes_list_a_parameter_route_as_registered) {
   EXPECT_EQ(routes[1].path, "/auth/sessions/{id}");
 }
 
+// The path index names the registered path for metrics: one per distinct path, whatever the method.
+TEST(router, a_match_names_the_registered_path_it_matched) {
+  router r = sample_router();
+  r.add(bhttp::verb::delete_, "/auth/sessions/{id}", answering("end"));
+  const auto& paths = r.paths();
+  ASSERT_EQ(paths,
+            (std::vector<std::string>{"/auth/me", "/auth/login", "/auth/logout", "/auth/sessions/{id}"}));
+  auto path_of = [&](bhttp::verb v, std::string_view target) {
+    const auto index = r.find(v, target).path_index;
+    return index == router::no_path ? std::string("<none>") : paths.at(index);
+  };
+  EXPECT_EQ(path_of(bhttp::verb::get, "/auth/me"), "/auth/me");
+  EXPECT_EQ(path_of(bhttp::verb::head, "/auth/me"), "/auth/me");
+  EXPECT_EQ(path_of(bhttp::verb::post, "/auth/logout"), "/auth/logout");
+  EXPECT_EQ(path_of(bhttp::verb::delete_, "/auth/sessions/abc"), "/auth/sessions/{id}");
+  EXPECT_EQ(path_of(bhttp::verb::put, "/auth/me"), "/auth/me") << "a 405 is counted under its path";
+  EXPECT_EQ(path_of(bhttp::verb::get, "/nowhere"), "<none>");
+}
+
 }  // namespace
 }  // namespace authd::http

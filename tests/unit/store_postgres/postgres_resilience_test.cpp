@@ -128,7 +128,7 @@ TEST_F(postgres_store_test, more_concurrent_operations_than_connections_all_succ
             ok = found.has_value() && found->has_value();
           }
           if (ok) ++succeeded;
-          std::size_t waiting = store_->stats().waiting;
+          std::size_t waiting = store_->connections().waiting;
           std::size_t seen = most_waiting.load();
           while (waiting > seen && !most_waiting.compare_exchange_weak(seen, waiting)) {
           }
@@ -138,7 +138,7 @@ TEST_F(postgres_store_test, more_concurrent_operations_than_connections_all_succ
   run_on_two_threads(io_);
 
   EXPECT_EQ(succeeded.load(), operations);
-  const auto stats = store_->stats();
+  const auto stats = store_->connections();
   EXPECT_EQ(stats.open, 2u);
   EXPECT_EQ(stats.in_use, 0u);
   EXPECT_EQ(stats.waiting, 0u);
@@ -201,7 +201,7 @@ TEST_F(postgres_store_test, waiting_beyond_the_acquire_timeout_is_unavailable) {
   ASSERT_FALSE(refused->has_value());
   EXPECT_EQ(refused->error(), store_error::unavailable);
   EXPECT_FALSE(blocked.has_value()) << "the first operation still holds the connection";
-  EXPECT_EQ(store_->stats().waiting, 0u);
+  EXPECT_EQ(store_->connections().waiting, 0u);
 
   lock.release();
   run_until(io_, [&] { return blocked.has_value(); });
@@ -231,10 +231,10 @@ TEST_F(postgres_store_test, waiters_are_served_first_come_first_served) {
         boost::asio::detached);
   };
   spawn(1);
-  run_until(io_, [&] { return store_->stats().in_use == 1; });
+  run_until(io_, [&] { return store_->connections().in_use == 1; });
   for (int id = 2; id <= 4; ++id) {
     spawn(id);
-    run_until(io_, [&] { return store_->stats().waiting == static_cast<std::size_t>(id - 1); });
+    run_until(io_, [&] { return store_->connections().waiting == static_cast<std::size_t>(id - 1); });
   }
   lock.release();
   run_until(io_, [&] { return finished.size() == 4; });
@@ -247,7 +247,7 @@ TEST_F(postgres_store_test, a_query_beyond_its_timeout_is_unavailable_and_its_co
   o.query_timeout = 200ms;
   open_store(o);
   ASSERT_TRUE(run_sync(io_, store_->ping()));
-  ASSERT_EQ(store_->stats().open, 1u);
+  ASSERT_EQ(store_->connections().open, 1u);
   table_lock lock(database_.url());
 
   auto found = run_sync(io_, store_->find_user_by_email_key("ann@example.com"));
@@ -255,12 +255,12 @@ TEST_F(postgres_store_test, a_query_beyond_its_timeout_is_unavailable_and_its_co
   EXPECT_EQ(found.error(), store_error::unavailable);
   // The client gave up (the server's own statement_timeout is later): the connection is in the
   // middle of a query and cannot be reused.
-  EXPECT_EQ(store_->stats().open, 0u);
+  EXPECT_EQ(store_->connections().open, 0u);
 
   lock.release();
   EXPECT_TRUE(find_by_key("nobody@example.com") == std::nullopt);
   EXPECT_TRUE(run_sync(io_, store_->ping()));
-  EXPECT_EQ(store_->stats().open, 1u);
+  EXPECT_EQ(store_->connections().open, 1u);
 }
 
 TEST_F(postgres_store_test, an_idle_connection_the_server_dropped_is_replaced) {
@@ -279,7 +279,7 @@ TEST_F(postgres_store_test, an_idle_connection_the_server_dropped_is_replaced) {
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(found->id, ann.id);
   EXPECT_NE(store_backend_pid(raw), before);
-  EXPECT_EQ(store_->stats().open, 1u);
+  EXPECT_EQ(store_->connections().open, 1u);
 }
 
 TEST_F(postgres_store_test, a_connection_dropped_mid_query_is_unavailable_then_replaced) {
@@ -310,7 +310,7 @@ TEST_F(postgres_store_test, a_connection_dropped_mid_query_is_unavailable_then_r
 
   ASSERT_FALSE(found.has_value());
   EXPECT_EQ(found.error(), store_error::unavailable);
-  EXPECT_EQ(store_->stats().open, 0u);
+  EXPECT_EQ(store_->connections().open, 0u);
   lock.release();
   EXPECT_TRUE(run_sync(io_, store_->ping()));
 }
@@ -334,7 +334,7 @@ TEST(postgres_store_outage, an_unreachable_server_is_unavailable_at_once_and_the
   EXPECT_THAT(logged, HasSubstr("unavailable"));
   EXPECT_THAT(logged, HasSubstr(no_server.path().string())) << "where it tried is worth logging";
   EXPECT_EQ(logged.find("s3cret-pw"), std::string::npos);
-  EXPECT_EQ(store.stats().open, 0u);
+  EXPECT_EQ(store.connections().open, 0u);
 }
 
 TEST(postgres_store_outage, an_unparsable_url_is_not_quoted_in_the_log) {
@@ -360,8 +360,8 @@ TEST(postgres_store_outage, a_server_that_never_answers_is_unavailable_after_the
   auto found = run_sync(io, store.find_user_by_email_key("ann@example.com"));
   ASSERT_FALSE(found.has_value());
   EXPECT_EQ(found.error(), store_error::unavailable);
-  EXPECT_EQ(store.stats().open, 0u);
-  EXPECT_EQ(store.stats().in_use, 0u);
+  EXPECT_EQ(store.connections().open, 0u);
+  EXPECT_EQ(store.connections().in_use, 0u);
 }
 
 TEST(postgres_store_outage, recovers_by_itself_when_the_server_comes_back) {

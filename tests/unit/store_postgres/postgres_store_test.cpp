@@ -82,7 +82,7 @@ TEST_F(postgres_store_test, a_failing_session_insert_undoes_the_user_and_leaves_
   const auto third = make_user(3, "cy@example.com");
   EXPECT_TRUE(create_user(third, make_session(3, third.id)).has_value());
   EXPECT_EQ(raw_postgres(database_.url()).query_int("SELECT count(*) FROM users"), 2);
-  EXPECT_EQ(store_->stats().open, 1u);
+  EXPECT_EQ(store_->connections().open, 1u);
 }
 
 TEST_F(postgres_store_test, internal_errors_are_logged_without_bound_values) {
@@ -348,7 +348,7 @@ TEST(postgres_store_schema, an_unmigrated_database_is_internal_and_recovers_once
   auto found = run_sync(io, store.find_user_by_email_key("ann@example.com"));
   ASSERT_FALSE(found.has_value());
   EXPECT_EQ(found.error(), store_error::internal);
-  EXPECT_EQ(store.stats().open, 0u) << "a connection that could not prepare its statements is not kept";
+  EXPECT_EQ(store.connections().open, 0u) << "a connection that could not prepare its statements is not kept";
 
   database.create_schema();
   EXPECT_TRUE(run_sync(io, store.ping()));
