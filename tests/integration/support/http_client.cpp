@@ -47,7 +47,7 @@ std::string serialize_request(std::uint16_t port, std::string_view method, std::
 http_response http_client::request(std::string_view method, std::string_view target, std::string_view body,
                                    const header_list& headers) {
   if (!connection_ || !connection_->is_open()) {
-    connection_ = std::make_unique<raw_connection>(port_);
+    connection_ = std::make_unique<raw_connection>(port_, source_address_);
     ++connections_opened_;
   }
   std::optional<http_response> response;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "support/cookies.hpp"
 #include "support/http_response.hpp"
@@ -16,6 +17,9 @@ namespace authd::itest {
 class http_client {
  public:
   explicit http_client(std::uint16_t port) : port_(port) {}
+  // Connecting from `source_address` (e.g. "127.0.0.2"; see raw_connection).
+  http_client(std::uint16_t port, std::string source_address)
+      : port_(port), source_address_(std::move(source_address)) {}
 
   // Sends one request on the open connection (a new one when there is none, or the last response
   // closed it). The jar's cookie is sent unless `headers` has a Cookie; the response's Set-Cookie
@@ -40,6 +44,7 @@ class http_client {
 
  private:
   std::uint16_t port_;
+  std::string source_address_;  // empty: the system's choice (127.0.0.1)
   std::unique_ptr<raw_connection> connection_;
   cookie_jar cookies_;
   int connections_opened_ = 0;

@@ -44,7 +44,12 @@ std::optional<http_response> finish_read(const error_code& ec, response_parser& 
 
 }  // namespace
 
-raw_connection::raw_connection(std::uint16_t port) : stream_(io_) {
+raw_connection::raw_connection(std::uint16_t port, const std::string& source_address) : stream_(io_) {
+  if (!source_address.empty()) {
+    auto& socket = stream_.socket();
+    socket.open(asio::ip::tcp::v4());
+    socket.bind(asio::ip::tcp::endpoint(asio::ip::make_address(source_address), 0));
+  }
   stream_.expires_after(io_timeout);
   stream_.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   stream_.expires_never();

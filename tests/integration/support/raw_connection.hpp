@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "support/http_response.hpp"
@@ -21,8 +22,10 @@ inline constexpr std::chrono::seconds io_timeout{60};
 
 class raw_connection {
  public:
-  // Connects to 127.0.0.1:port; throws boost::system::system_error when that fails.
-  explicit raw_connection(std::uint16_t port);
+  // Connects to 127.0.0.1:port, from `source_address` when given (any 127.x address: the server
+  // then sees a client other than itself or a proxy on 127.0.0.1); throws
+  // boost::system::system_error when that fails.
+  explicit raw_connection(std::uint16_t port, const std::string& source_address = {});
   raw_connection(const raw_connection&) = delete;
   raw_connection& operator=(const raw_connection&) = delete;
 
