@@ -129,10 +129,10 @@ asio::awaitable<void> reject(tcp::socket socket, std::shared_ptr<server_core> co
   auto res = detail_response(bhttp::status::service_unavailable, "Service Unavailable");
   res.set(bhttp::field::retry_after, "1");
   finalize_response(res, 11, new_request_id(), true, false);
-  stream.expires_after(reject_write_timeout);
-  auto [ec, n] = co_await bhttp::async_write(stream, res, use_nothrow);
   core->metrics.record(router::no_path, bhttp::verb::unknown, res.result_int(),
                        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  stream.expires_after(reject_write_timeout);
+  auto [ec, n] = co_await bhttp::async_write(stream, res, use_nothrow);
   if (ec) co_return;
   beast::flat_buffer scratch;
   co_await drain_and_close(stream, scratch, reject_linger, reject_linger_bytes);
@@ -287,10 +287,11 @@ asio::awaitable<bool> connection::serve_one() {
   const bool closing = !origin_form || !req.keep_alive() || core_->stopping.load();
   finalize_response(res, req.version(), request_id, closing, req.method() == bhttp::verb::head);
 
-  stream_.expires_after(limits.read_timeout);
-  auto [write_ec, written] = co_await bhttp::async_write(stream_, res, use_nothrow);
+  // Counted before the write, so that a client which got its answer and then scrapes sees it.
   account(core_->metrics, path_index, req.method(), req.method_string(), path, res.result_int(), started,
           request_id);
+  stream_.expires_after(limits.read_timeout);
+  auto [write_ec, written] = co_await bhttp::async_write(stream_, res, use_nothrow);
   if (write_ec) co_return false;
   if (closing) {
     close_gracefully();
@@ -309,11 +310,11 @@ asio::awaitable<void> connection::answer_read_error(error_code ec, clock::time_p
       head_parsed ? accept_or_new_request_id(req[request_id_field]) : new_request_id();
   auto res = detail_response(*status, detail_text(*status));
   finalize_response(res, head_parsed ? req.version() : 11, request_id, true, false);
-  stream_.expires_after(core_->limits.read_timeout);
-  auto [write_ec, n] = co_await bhttp::async_write(stream_, res, use_nothrow);
   account(core_->metrics, router::no_path, head_parsed ? req.method() : bhttp::verb::unknown,
           head_parsed ? req.method_string() : "-", head_parsed ? path_of(req.target()) : "-",
           res.result_int(), started, request_id);
+  stream_.expires_after(core_->limits.read_timeout);
+  auto [write_ec, n] = co_await bhttp::async_write(stream_, res, use_nothrow);
   if (!write_ec) co_await linger_close();
 }
 

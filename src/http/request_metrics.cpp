@@ -75,7 +75,7 @@ void request_metrics::register_with(obs::registry& r) const {
               }
         });
   r.add("authd_http_request_duration_seconds",
-        "Time from the first byte of a request to its answer written, by route.", obs::metric_type::histogram,
+        "Time from reading a request to its answer ready to send, by route.", obs::metric_type::histogram,
         [this, route_label](obs::sample_writer& w) {
           for (std::size_t route = 0; route < routes(); ++route) {
             const auto snapshot = latency_[route]->read();

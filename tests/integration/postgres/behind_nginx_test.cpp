@@ -95,6 +95,11 @@ TEST_F(behind_nginx, registers_logs_in_and_answers_who_through_the_proxy) {
   EXPECT_TRUE(eventually([&] { return nginx().access_log().find(logged) != std::string::npos; }))
       << nginx().access_log();
 
+  // The metrics stay inside: the configuration does not forward them.
+  const auto metrics = c.get("/metrics");
+  EXPECT_EQ(metrics.status, 404u);
+  EXPECT_NE(metrics.header("Content-Type"), "application/json") << "nginx's own 404, not authd's";
+
   // Plain HTTP only redirects.
   const auto redirected = http_client(nginx().redirect_port(), client_address).get("/auth/me?x=1");
   EXPECT_EQ(redirected.status, 301u);
