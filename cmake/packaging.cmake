@@ -21,10 +21,12 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_PACKAGE_CONTACT "authd maintainers <authd@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "authentication service: register, log in, sessions over a JSON HTTP API")
-set(CPACK_PACKAGE_DESCRIPTION
-    "authd serves a small JSON HTTP API to register users, log them in and out and manage their \
-sessions, carried in an HTTP-only cookie holding a JWT. Passwords are hashed with Argon2id; data \
-lives in an embedded SQLite file or in PostgreSQL. Runs as the systemd service authd.service.")
+# Lines of the long description under 80 columns, as Debian's tools display them.
+string(CONCAT CPACK_PACKAGE_DESCRIPTION
+       "authd serves a small JSON HTTP API to register users, log them in and out and\n"
+       "manage their sessions, carried in an HTTP-only cookie holding a JWT. Passwords\n"
+       "are hashed with Argon2id; data lives in an embedded SQLite file or in\n"
+       "PostgreSQL. Runs as the systemd service authd.service.")
 set(CPACK_STRIP_FILES ON)
 
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # authd_<version>-<release>_<arch>.deb
