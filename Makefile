@@ -1,7 +1,7 @@
 # The porcelain: `make run` serves authd on :8000 with the embedded SQLite store in ./data;
-# `make test` runs every test; `make bench` load-tests the release build (bench/README.md). All
-# install what is missing first.
-.PHONY: run test test-dev bench fmt deps build-release build-dev build-asan build-fuzz clean
+# `make test` runs every test; `make bench` load-tests the release build (bench/README.md);
+# `make package` builds the Debian package (docs/packaging.md). All install what is missing first.
+.PHONY: run test test-dev bench package fmt deps build-release build-dev build-asan build-fuzz clean
 
 PORT ?= 8000
 DATA_DIR ?= ./data
@@ -21,13 +21,21 @@ run: build-release
 	AUTHD_DATA_DIR=$(DATA_DIR) ./build/release/src/authd migrate up
 	AUTHD_DATA_DIR=$(DATA_DIR) AUTHD_PORT=$(PORT) exec ./build/release/src/authd serve
 
+# The Debian package of the release build: build/release/authd_<version>-1_<arch>.deb. Older
+# packages are removed first, so that the name is unambiguous.
+package: build-release
+	rm -f build/release/authd_*.deb
+	cpack --preset release
+
 # Every test runs once, under ASan + UBSan; the fuzz preset's tests fuzz each target for a bounded
-# time (tests/fuzz/README.md); the release build is the one `make run` serves. The same tests
-# without sanitizers (the dev preset, for debugging) would double the build time of a cold
-# `make test` for no test that the sanitizer run lacks: `make test-dev` runs them.
-test: build-asan build-fuzz build-release
+# time (tests/fuzz/README.md); the release build is the one `make run` serves and the package
+# holds, whose test installs, runs and purges it when run as root. The same tests without
+# sanitizers (the dev preset, for debugging) would double the build time of a cold `make test`
+# for no test that the sanitizer run lacks: `make test-dev` runs them.
+test: build-asan build-fuzz package
 	ctest --preset asan
 	ctest --preset fuzz
+	tests/package/check-package build/release/authd_*.deb
 
 test-dev: build-dev
 	ctest --preset dev

@@ -242,7 +242,8 @@ def run(args):
     work = server.make_tempdir("run")
     try:
         r = Run(args, work)
-        version = server.run_authd(args.authd, ["version"], r.base_env(work), work).strip()
+        # `authd version`: "authd <version>", then a line saying how the binary was built.
+        version, _, build = server.run_authd(args.authd, ["version"], r.base_env(work), work).strip().partition("\n")
         print(f"{version}; Argon2 limit ({args.hash_seconds:g} s of hashing)...", flush=True)
         argon2 = r.argon2_limit()
         startup = r.startup()
@@ -265,7 +266,7 @@ def run(args):
                      "wrk_timeout_s": args.timeout,
                      "scenarios": args.scenarios},
         "machine": {**machine_facts(args.wrk), "cpu_busy_before_run_percent": busy},
-        "authd": {"path": args.authd, "version": version},
+        "authd": {"path": args.authd, "version": version, "build": build},
         "argon2": argon2,
         "startup_ms": startup,
         "backends": r.backends,

@@ -1,5 +1,8 @@
 #include "app/cli.hpp"
 
+#include <sodium.h>
+#include <sqlite3.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
@@ -7,6 +10,7 @@
 #include "app/application.hpp"
 #include "app/hash_bench.hpp"
 #include "config/env_file.hpp"
+#include "config/jwt_secret.hpp"
 #include "config/settings.hpp"
 #include "version.hpp"
 
@@ -32,6 +36,27 @@ std::optional<config::settings> load() {
 
 constexpr int exit_config = 2;
 
+// `authd config check`: the settings serve would use, secrets redacted, after the checks serve makes
+// before touching anything (a weak JWT_SECRET); nothing is created, so it is safe as ExecStartPre.
+int config_check(const config::settings& settings) {
+  if (settings.jwt_secret) {
+    if (auto why = config::jwt_secret_weakness(*settings.jwt_secret)) {
+      std::cerr << "authd: invalid configuration: " << *why << '\n';
+      return exit_config;
+    }
+  }
+  std::cout << config::describe(settings);
+  return 0;
+}
+
+// The first line is the version alone (scripts read it); the second, what a bug report needs.
+void print_version() {
+  std::cout << "authd " << authd::version << '\n'
+            << "build: " << (*authd::build_type ? authd::build_type : "unspecified") << ", "
+            << authd::compiler << "; libsodium " << sodium_version_string() << ", SQLite "
+            << sqlite3_libversion() << '\n';
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -40,7 +65,12 @@ int run_cli(int argc, char** argv) {
 
   auto* serve_cmd =
       cli.add_subcommand("serve", "Serve the HTTP API (migrates the embedded SQLite store first)");
-  auto* version_cmd = cli.add_subcommand("version", "Print the version");
+  auto* version_cmd = cli.add_subcommand("version", "Print the version, then how this binary was built");
+
+  auto* config_cmd = cli.add_subcommand("config", "Inspect the configuration");
+  config_cmd->require_subcommand(1);
+  auto* check_cmd = config_cmd->add_subcommand(
+      "check", "Validate the configuration and print it, secrets redacted (exit status 2 when invalid)");
 
   auto* migrate_cmd = cli.add_subcommand("migrate", "Manage the database schema");
   migrate_cmd->require_subcommand(1);
@@ -68,11 +98,12 @@ int run_cli(int argc, char** argv) {
   }
 
   if (*version_cmd) {
-    std::cout << "authd " << authd::version << '\n';
+    print_version();
     return 0;
   }
   auto settings = load();
   if (!settings) return exit_config;
+  if (*check_cmd) return config_check(*settings);
   if (*serve_cmd) return serve(*settings);
   if (*up_cmd) return migrate(*settings, migrate_command::up, 0);
   if (*down_cmd) return migrate(*settings, migrate_command::down, steps);

@@ -1,4 +1,4 @@
-// The command line: authd serve | migrate up/down/status | hash-bench | version.
+// The command line: authd serve | migrate up/down/status | config check | hash-bench | version.
 #pragma once
 
 namespace authd::app {

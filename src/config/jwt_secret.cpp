@@ -206,6 +206,10 @@ boost::system::result<secret_found, std::string> create_secret_file(const std::f
 
 }  // namespace
 
+std::optional<std::string> jwt_secret_weakness(std::string_view secret) {
+  return weakness(secret, "JWT_SECRET", how_to_fix);
+}
+
 std::optional<std::string> previous_jwt_secret_weakness(std::string_view secret, std::string_view entry) {
   return weakness(secret, entry, how_to_fix_previous);
 }
@@ -213,7 +217,7 @@ std::optional<std::string> previous_jwt_secret_weakness(std::string_view secret,
 boost::system::result<jwt_secret, std::string> resolve_jwt_secret(
     const std::optional<std::string>& configured, const std::filesystem::path& data_dir) {
   if (configured) {
-    if (auto why = weakness(*configured, "JWT_SECRET", how_to_fix)) return failure{*why};
+    if (auto why = jwt_secret_weakness(*configured)) return failure{*why};
     return jwt_secret{*configured, false};
   }
 

@@ -22,6 +22,10 @@ struct jwt_secret {
 boost::system::result<jwt_secret, std::string> resolve_jwt_secret(
     const std::optional<std::string>& configured, const std::filesystem::path& data_dir);
 
+// Why a configured JWT_SECRET would be refused by resolve_jwt_secret, without touching the data
+// directory (for `authd config check`); nothing when it is strong enough.
+std::optional<std::string> jwt_secret_weakness(std::string_view secret);
+
 // The same strength rules for a secret of JWT_PREVIOUS_SECRETS, which still verifies tokens: why it
 // is refused, in a sentence starting with `entry` (e.g. "JWT_PREVIOUS_SECRETS: entry 2"), never
 // showing the value; nothing when it is strong enough.

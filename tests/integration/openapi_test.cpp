@@ -13,12 +13,12 @@ namespace bhttp = beast::http;
 
 using openapi = server_test;
 
-// What `authd version` prints after "authd ".
+// What `authd version` prints after "authd " on its first line (the second says how it was built).
 std::string binary_version() {
   const auto result = run_authd({"version"}, {});
   EXPECT_EQ(result.exit_code, 0) << result.output;
-  std::string text = result.output;
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  std::string text = result.output.substr(0, result.output.find('\n'));
+  while (!text.empty() && text.back() == '\r') text.pop_back();
   constexpr std::string_view prefix = "authd ";
   EXPECT_TRUE(text.starts_with(prefix)) << text;
   return text.starts_with(prefix) ? text.substr(prefix.size()) : text;

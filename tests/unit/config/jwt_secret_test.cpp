@@ -71,6 +71,22 @@ TEST(jwt_secret, placeholders_are_refused_whatever_their_case_or_length) {
   }
 }
 
+// `authd config check` asks without resolving: the same verdict, and nothing touched.
+TEST(jwt_secret, weakness_gives_resolve_jwt_secrets_verdict) {
+  testing::temp_dir dir;
+  for (const std::string candidate :
+       {"secret", "0123456789abcdef0123456789abcde", "0123456789abcdef0123456789abcdef"}) {
+    SCOPED_TRACE(candidate);
+    auto resolved = resolve_jwt_secret(candidate, dir.path() / "data");
+    auto why = jwt_secret_weakness(candidate);
+    EXPECT_EQ(why.has_value(), !resolved);
+    if (why && !resolved) {
+      EXPECT_EQ(*why, resolved.error());
+    }
+  }
+  EXPECT_FALSE(fs::exists(dir.path() / "data"));
+}
+
 TEST(jwt_secret, generated_once_then_reused) {
   testing::temp_dir dir;
   const fs::path data = dir.path() / "nested" / "data";
