@@ -1,9 +1,9 @@
 #include "auth/audit_log.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+
+#include "obs/logging.hpp"
 
 namespace authd::auth {
 
@@ -42,7 +42,16 @@ std::string audit_json(audit_event event, std::string_view user_id, const client
 }
 
 void audit(audit_event event, std::string_view user_id, const client_info& client, std::string_view detail) {
-  spdlog::info("audit {}", audit_json(event, user_id, client, detail));
+  // JSON logs get the fields as keys of the line; text keeps `audit {json}`, which grep and jq read.
+  const std::string text = "audit " + audit_json(event, user_id, client, detail);
+  obs::log_event(obs::log_level::info, "audit",
+                 {{"event", to_string(event)},
+                  {"user_id", user_id},
+                  {"address", std::string_view(client.address)},
+                  {"user_agent", std::string_view(client.user_agent)},
+                  {"request_id", std::string_view(client.request_id)},
+                  {"detail", detail}},
+                 text);
 }
 
 }  // namespace authd::auth

@@ -23,6 +23,7 @@
 #include "http/request_id.hpp"
 #include "http/responses.hpp"
 #include "http/security_headers.hpp"
+#include "obs/logging.hpp"
 
 namespace authd::http::detail {
 
@@ -90,9 +91,12 @@ void account(request_metrics& metrics, std::size_t path_index, bhttp::verb verb,
              std::string_view request_id) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   metrics.record(path_index, verb, status, seconds);
-  spdlog::info("access method={} path={} status={} duration_ms={:.2f} request_id={}",
-               method.substr(0, max_logged_method), path.substr(0, max_logged_path), status, seconds * 1000,
-               request_id);
+  obs::log_event(obs::log_level::info, "access",
+                 {{"method", method.substr(0, max_logged_method)},
+                  {"path", path.substr(0, max_logged_path)},
+                  {"status", static_cast<std::int64_t>(status)},
+                  {"duration_ms", seconds * 1000},
+                  {"request_id", request_id}});
 }
 
 std::string peer_address(const tcp::socket& socket) {

@@ -1,10 +1,9 @@
 #include "http/dispatch.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <exception>
 
 #include "http/responses.hpp"
+#include "obs/logging.hpp"
 
 namespace authd::http {
 
@@ -38,9 +37,11 @@ boost::asio::awaitable<response> dispatch(const router& routes, const request_po
   try {
     co_return co_await (*found.found)(context);
   } catch (const std::exception& e) {
-    spdlog::error("handler failed request_id={} error={}", request_id, e.what());
+    obs::log_event(obs::log_level::error, "handler failed",
+                   {{"request_id", request_id}, {"error", e.what()}});
   } catch (...) {
-    spdlog::error("handler failed request_id={} error=unknown exception", request_id);
+    obs::log_event(obs::log_level::error, "handler failed",
+                   {{"request_id", request_id}, {"error", "unknown exception"}});
   }
   co_return detail_response(bhttp::status::internal_server_error, "Internal Server Error");
 }

@@ -3,8 +3,11 @@
 #pragma once
 
 #include <boost/system/result.hpp>
+#include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <variant>
 
 namespace authd::obs {
 
@@ -22,7 +25,22 @@ void setup_logging(log_format format, int level);
 // synchronously.
 void shutdown_logging();
 
-// Escapes `text` as the inside of a JSON string (used by the JSON formatter and in tests).
+// Escapes `text` as the inside of a JSON string (used by the JSON formatter and in tests); bytes
+// that are not valid UTF-8 become U+FFFD, so that a line is valid JSON whatever a client sent.
 std::string json_escape(std::string_view text);
+
+// One named value of a structured log event. Names are plain identifiers, never "time", "level"
+// or "message".
+struct log_field {
+  std::string_view name;
+  std::variant<std::string_view, std::int64_t, double, bool> value;
+};
+
+// Logs an event with fields: in the JSON format, each field is a key of the line's object; in
+// text, the line is `message name=value ...` (a value with spaces, quotes or '=' is quoted), or
+// `text` when given. Costs nothing below the logger's level.
+enum class log_level { trace, debug, info, warn, error, critical };
+void log_event(log_level level, std::string_view message, std::initializer_list<log_field> fields,
+               std::string_view text = {});
 
 }  // namespace authd::obs

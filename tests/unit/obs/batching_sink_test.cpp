@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "obs/logging.hpp"
+#include "output_capture.hpp"
 
 namespace authd::obs {
 namespace {
@@ -100,31 +101,6 @@ class pipe_capture {
 };
 
 // An unlinked temporary file, read back through its descriptor without moving its offset.
-class temp_file {
- public:
-  temp_file() {
-    std::string name = ::testing::TempDir() + "authd-log-XXXXXX";
-    fd_ = ::mkstemp(name.data());
-    if (fd_ < 0) std::abort();
-    ::unlink(name.c_str());
-  }
-  ~temp_file() { ::close(fd_); }
-  int fd() const { return fd_; }
-  std::string contents() const {
-    std::string out;
-    char buf[65536];
-    for (off_t offset = 0;;) {
-      const ssize_t n = ::pread(fd_, buf, sizeof buf, offset);
-      if (n <= 0) break;
-      out.append(buf, static_cast<std::size_t>(n));
-      offset += n;
-    }
-    return out;
-  }
-
- private:
-  int fd_ = -1;
-};
 
 bool eventually(const std::function<bool()>& condition) {
   const auto until = std::chrono::steady_clock::now() + deadline;
@@ -298,23 +274,6 @@ TEST(batching_sink, destruction_writes_everything) {
   }
   EXPECT_EQ(out.contents(), "pending\n");
 }
-
-// setup_logging / shutdown_logging with stderr redirected to a file.
-class stderr_capture {
- public:
-  stderr_capture() : saved_(::dup(2)), previous_logger_(spdlog::default_logger()) { ::dup2(file_.fd(), 2); }
-  ~stderr_capture() {
-    ::dup2(saved_, 2);
-    ::close(saved_);
-    spdlog::set_default_logger(previous_logger_);
-  }
-  std::string contents() const { return file_.contents(); }
-
- private:
-  temp_file file_;
-  int saved_;
-  std::shared_ptr<spdlog::logger> previous_logger_;
-};
 
 TEST(logging, text_lines_reach_stderr_on_flush_and_shutdown) {
   stderr_capture err;
