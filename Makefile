@@ -33,12 +33,16 @@ package: build-release
 # sanitizers (the dev preset, for debugging) would double the build time of a cold `make test`
 # for no test that the sanitizer run lacks: `make test-dev` runs them.
 test: build-asan build-fuzz package
+	rm -rf build/asan/test-server-logs
 	ctest --preset asan
+	tests/scan-server-logs build/asan/test-server-logs
 	ctest --preset fuzz
 	tests/package/check-package build/release/authd_*.deb
 
 test-dev: build-dev
+	rm -rf build/dev/test-server-logs
 	ctest --preset dev
+	tests/scan-server-logs build/dev/test-server-logs
 
 # BENCH_* variables (and the AUTHD_* settings of the server) pass through: bench/run --help.
 bench: build-release

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "support/log_archive.hpp"
 #include "support/text.hpp"
 
 namespace authd::itest {
@@ -50,6 +51,7 @@ http_response http_client::request(std::string_view method, std::string_view tar
     connection_ = std::make_unique<raw_connection>(port_, source_address_);
     ++connections_opened_;
   }
+  note_request_secrets(body);
   std::optional<http_response> response;
   try {
     response = connection_->send_and_read(
@@ -64,6 +66,7 @@ http_response http_client::request(std::string_view method, std::string_view tar
                              std::string(target));
   }
   if (!response->keep_alive) connection_.reset();
+  for (const auto& set_cookie : response->headers_named("Set-Cookie")) note_set_cookie(set_cookie);
   cookies_.update(*response);
   return *std::move(response);
 }

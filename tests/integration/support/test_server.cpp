@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/log_archive.hpp"
 #include "support/process_util.hpp"
 
 namespace authd::itest {
@@ -70,6 +71,7 @@ test_server::~test_server() {
     std::cerr << "---- authd log (" << dir_.string() << "/authd.log, last 8000 bytes) ----\n"
               << tail << "\n---- end of authd log ----\n";
   }
+  archive_server_log(dir_ / "authd.log");
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);
 }
