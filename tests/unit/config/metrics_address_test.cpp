@@ -20,7 +20,8 @@ TEST(metrics_address, defaults_to_the_api_listener) {
 TEST(metrics_address, off_turns_it_off) {
   EXPECT_EQ(load_ok({{"AUTHD_METRICS_ADDR", "off"}}).metrics, place::off);
   EXPECT_EQ(load_ok({{"AUTHD_METRICS_ADDR", "OFF"}}).metrics, place::off);
-  EXPECT_NE(describe(load_ok({{"AUTHD_METRICS_ADDR", "off"}})).find("AUTHD_METRICS_ADDR=off\n"), std::string::npos);
+  EXPECT_NE(describe(load_ok({{"AUTHD_METRICS_ADDR", "off"}})).find("AUTHD_METRICS_ADDR=off\n"),
+            std::string::npos);
 }
 
 TEST(metrics_address, host_and_port_give_a_listener_of_its_own) {
@@ -37,8 +38,8 @@ TEST(metrics_address, host_and_port_give_a_listener_of_its_own) {
 }
 
 TEST(metrics_address, anything_else_is_refused_with_the_variable_named) {
-  for (const char* bad : {"9100", "localhost:9100", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:x",
-                          ":9100", "::1:9100x", "on", "127.0.0.1:-1"}) {
+  for (const char* bad : {"9100", "localhost:9100", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536",
+                          "127.0.0.1:x", ":9100", "::1:9100x", "on", "127.0.0.1:-1"}) {
     const auto error = load_error({{"AUTHD_METRICS_ADDR", bad}});
     EXPECT_EQ(error.rfind("AUTHD_METRICS_ADDR: expected off, or host:port", 0), 0u) << bad << ": " << error;
   }
